@@ -1,0 +1,185 @@
+"""The only place that knows the stage order: read -> ingest -> dedup -> extract -> merge -> write."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from . import io as pio
+from .dedup import Cluster, Deduplicator, announcement_id, similarity
+from .extract import Extractor, build_extractor
+from .ingest import ingest
+from .records import Announcement, Extraction, Furniture, Reject, Snippet, SnippetLink
+from .rules import Rules, load_rules
+from .schema import (ANNOUNCEMENTS, REJECTS, SCHEMA_VERSION, SNIPPETS, announcement_row,
+                     reject_row, snippet_row, table)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    inputs: int
+    snippets: int
+    announcements: int
+    rejects: int
+    furniture: int
+    seconds: float
+    out: Path
+
+    def as_dict(self) -> dict:
+        return {"inputs": self.inputs, "snippets": self.snippets,
+                "announcements": self.announcements, "rejects": self.rejects,
+                "furniture": self.furniture, "seconds": round(self.seconds, 3),
+                "out": str(self.out)}
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything a run produces, before it is written: what tests and notebooks inspect."""
+    announcements: list[Announcement]
+    links: list[SnippetLink]
+    rejects: list[Reject | Furniture]
+    inputs: int
+
+
+def collect(inputs: Iterable[str | Path], rules: Rules, extractor: Extractor,
+            published: dt.date | None = None) -> tuple[list[Snippet], list[Reject | Furniture], int]:
+    """Read and ingest every input: snippets to work on, rejects and furniture to record."""
+    snippets: list[Snippet] = []
+    rejects: list[Reject | Furniture] = []
+    files: set[str] = set()
+    units = pio.read_inputs(inputs, published, rules.settings.ingest.max_line_chars)
+    for item in ingest(units, extractor.normalise, rules):
+        files.add(item.source_file)
+        if isinstance(item, Snippet):
+            snippets.append(item)
+        else:
+            rejects.append(item)
+    return snippets, rejects, len(files)
+
+
+def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
+            dedup: bool = True, workers: int = 1,
+            progress: Progress | None = None) -> tuple[list[Announcement], list[SnippetLink]]:
+    """Deduplicate, extract each cluster's kept text, merge by facts, and link every snippet."""
+    dd = Deduplicator(rules)
+    if dedup:
+        clusters, why = dd.text_clusters(snippets)
+        for c in clusters:
+            c.rules |= {why[m] for m in c.members if m in why}
+    else:
+        clusters, why = [Cluster(members=[i], kept=i) for i in range(len(snippets))], {}
+    extractions = extract_many([snippets[c.kept] for c in clusters], rules, extractor,
+                               workers=workers, progress=progress)
+    by_kept = {c.kept: x for c, x in zip(clusters, extractions)}
+    if dedup:
+        merged = dd.fact_merge(clusters, extractions, snippets)
+        fact_merged = {m for c in merged if "dedup:facts" in c.rules for m in c.members}
+    else:
+        merged, fact_merged = clusters, set()
+    announcements: list[Announcement] = []
+    links: list[SnippetLink] = []
+    for c in merged:
+        kept = snippets[c.kept]
+        aid = announcement_id(kept.text)
+        members = [snippets[m] for m in c.members]
+        dates = [s.published for s in members if s.published]
+        announcements.append(Announcement(
+            announcement_id=aid, text=kept.text,
+            input_ids=tuple(sorted(s.input_id for s in members)),
+            source_urls=tuple(sorted({s.url for s in members if s.url})),
+            published=min(dates) if dates else None, cluster_size=len(members),
+            extraction=by_kept[c.kept], merge_rules=tuple(sorted(c.rules))))
+        for m in c.members:
+            rule = why.get(m) or ("dedup:facts" if m in fact_merged and m != c.kept else "kept")
+            if m == c.kept:
+                rule = "kept"
+            links.append(SnippetLink(snippets[m], aid,
+                                     100.0 if m == c.kept else similarity(snippets[m].text, kept.text),
+                                     rule))
+    announcements.sort(key=lambda a: a.announcement_id)
+    links.sort(key=lambda l: (l.snippet.source_file, l.snippet.line, l.snippet.input_id))
+    return announcements, links
+
+
+# -------------------------------------------------------------- extraction, serial or parallel
+_WORKER: dict[str, Extractor] = {}
+
+
+def _worker_init(rules_root: str, model: bool) -> None:
+    _WORKER["x"] = build_extractor(load_rules(rules_root), model=model)
+
+
+def _worker_extract(item: tuple[str, dt.date | None]) -> Extraction:
+    text, published = item
+    return _WORKER["x"](text, published, normalised=True)
+
+
+def extract_many(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
+                 workers: int = 1, progress: Progress | None = None) -> list[Extraction]:
+    items = [(s.text, s.published) for s in snippets]
+    total = len(items)
+    out: list[Extraction] = []
+    if workers <= 1 or total < 200:
+        for i, (text, published) in enumerate(items):
+            out.append(extractor(text, published, normalised=True))
+            if progress and (i % 256 == 0 or i + 1 == total):
+                progress("extract", i + 1, total)
+        return out
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
+                             initargs=(str(rules.root), extractor.model_name is not None)) as pool:
+        for i, x in enumerate(pool.map(_worker_extract, items, chunksize=256)):
+            out.append(x)
+            if progress and (i % 256 == 0 or i + 1 == total):
+                progress("extract", i + 1, total)
+    return out
+
+
+# -------------------------------------------------------------- the whole run
+def run(inputs: Iterable[str | Path], out: str | Path, *, rules: Rules | None = None,
+        rules_dir: str | Path | None = None, published: dt.date | None = None,
+        dedup: bool = True, workers: int = 1, force: bool = False, model: bool = False,
+        progress: Progress | None = None) -> RunSummary:
+    """Run the whole pipeline over files or folders and write the three Parquet files."""
+    started = dt.datetime.now(dt.timezone.utc)
+    clock = time.perf_counter()
+    out = Path(out)
+    rules = rules or load_rules(rules_dir)
+    pio.prepare_out(out, force)
+    extractor = build_extractor(rules, model=model)
+    snippets, rejects, n_inputs = collect(inputs, rules, extractor, published)
+    announcements, links = process(snippets, rules, extractor, dedup=dedup,
+                                   workers=max(1, workers), progress=progress)
+    finished = dt.datetime.now(dt.timezone.utc)
+    meta = {
+        "schema_version": SCHEMA_VERSION, "pipeline_version": __version__,
+        "rules_hash": rules.digest, "run_id": uuid.uuid4().hex,
+        "started_at": started.isoformat(), "finished_at": finished.isoformat(),
+    }
+    rejects_sorted = sorted(rejects, key=lambda r: (r.source_file, r.line, type(r).__name__))
+    tables = {
+        "announcements.parquet": table(ANNOUNCEMENTS, (announcement_row(a) for a in announcements)),
+        "snippets.parquet": table(SNIPPETS, (snippet_row(l) for l in links)),
+        "rejects.parquet": table(REJECTS, (reject_row(r) for r in rejects_sorted)),
+    }
+    tables = {k: t.replace_schema_metadata({**(t.schema.metadata or {}),
+                                            **{m: str(v) for m, v in meta.items()}})
+              for k, t in tables.items()}
+    summary = RunSummary(inputs=n_inputs, snippets=len(snippets), announcements=len(announcements),
+                         rejects=sum(isinstance(r, Reject) for r in rejects),
+                         furniture=sum(isinstance(r, Furniture) for r in rejects),
+                         seconds=time.perf_counter() - clock, out=out)
+    pio.write_outputs(out, tables, {**meta, "summary": summary.as_dict(),
+                                    "inputs": [str(p) for p in inputs] if isinstance(inputs, list) else []})
+    return summary
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))

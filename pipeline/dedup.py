@@ -1,0 +1,275 @@
+"""Deduplication in two levels: text near-duplicates before extraction, fact agreement after.
+
+Level 1 reads as named steps: fingerprint -> block (shared word shingles) -> verify pairs with
+rapidfuzz (near duplicates and "..."-cut fragments, vetoed when key tokens conflict) ->
+union-find. Level 2 merges the level-1 clusters whose extracted facts agree (same capacity,
+compatible place, organisation, event and date) and whose text is at least loosely similar.
+Both record the rule behind every merge.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, utils as fuzz_utils
+
+from .records import Extraction, Snippet
+from .rules import Rules
+
+WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    tokens: tuple[str, ...]  # case-folded words, truncation edges dropped
+    keys: frozenset[str]  # identity-bearing tokens (numbers, names)
+    norm: str  # the tokens joined: what rapidfuzz compares
+    complete: bool
+
+
+@dataclass
+class Cluster:
+    members: list[int]  # indices into the snippet list
+    kept: int  # index of the kept (most complete) snippet
+    rules: set[str] = field(default_factory=set)
+
+
+class UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        # The smaller index is the root: the result does not depend on the order of unions.
+        if rb < ra:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        return True
+
+
+def stable_hash(text: str) -> int:
+    """A 64-bit hash that is the same in every process (unlike Python's salted `hash`)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+class Deduplicator:
+    def __init__(self, rules: Rules):
+        self.s = rules.settings.dedup
+        self.key_patterns = [p.regex for p in rules["dedup"].by_label("key_token")]
+
+    # -------------------------------------------------------------- level 1
+    def fingerprint(self, snippet: Snippet) -> Fingerprint:
+        words = WORD.findall(snippet.text)
+        if snippet.truncated_start and words:
+            words = words[1:]
+        if snippet.truncated_end and words:
+            words = words[:-1]
+        keys = set()
+        text = snippet.text
+        for m in WORD.finditer(text):
+            w = m.group()
+            sentence_start = m.start() == 0 or text[:m.start()].rstrip()[-1:] in {".", "!", "?", '"', "-"}
+            if any(p.search(w) for p in self.key_patterns) and not (sentence_start and not w[0].isdigit()):
+                keys.add(w.replace(",", "").casefold())
+        if snippet.truncated_start or snippet.truncated_end:
+            # an edge word may be cut in half; it cannot veto
+            edge = {w.casefold() for w in WORD.findall(snippet.text)[:1] + WORD.findall(snippet.text)[-1:]}
+            keys -= edge
+        tokens = tuple(w.casefold().replace(",", "") for w in words)
+        return Fingerprint(tokens, frozenset(keys), " ".join(tokens),
+                           not (snippet.truncated_start or snippet.truncated_end))
+
+    def text_clusters(self, snippets: Sequence[Snippet]) -> tuple[list[Cluster], dict[int, str]]:
+        """Level 1. Returns clusters and, per merged snippet, the rule that merged it."""
+        fps = [self.fingerprint(s) for s in snippets]
+        uf = UnionFind(len(snippets))
+        why: dict[int, str] = {}
+        # exact repeats after normalisation
+        first: dict[str, int] = {}
+        for i, fp in enumerate(fps):
+            if fp.norm in first:
+                if uf.union(first[fp.norm], i):
+                    why[i] = "dedup:exact"
+            else:
+                first.setdefault(fp.norm, i)
+        # blocking on shingles, then verification
+        for a, b in self._candidate_pairs(fps):
+            if uf.find(a) == uf.find(b):
+                continue
+            rule = self._verify(fps[a], fps[b])
+            if rule and uf.union(a, b):
+                why[max(a, b)] = rule
+        return self._clusters(snippets, fps, uf), why
+
+    def _candidate_pairs(self, fps: Sequence[Fingerprint]):
+        k = self.s.shingle_words
+        index: dict[int, list[int]] = defaultdict(list)
+        for i, fp in enumerate(fps):
+            toks = fp.tokens
+            if len(toks) < k:
+                grams = {" ".join(toks)} if toks else set()
+            else:
+                grams = {" ".join(toks[j:j + k]) for j in range(len(toks) - k + 1)}
+            for g in grams:
+                index[stable_hash(g)].append(i)
+        seen: set[tuple[int, int]] = set()
+        for members in index.values():
+            if len(members) < 2 or len(members) > self.s.max_block_size:
+                continue
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    pair = (members[x], members[y])
+                    if pair not in seen:
+                        seen.add(pair)
+        return sorted(seen)
+
+    def _verify(self, a: Fingerprint, b: Fingerprint) -> str | None:
+        short, long_ = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
+        if not (short.keys <= long_.keys or long_.keys <= short.keys):
+            return None  # a number or a name differs: a different story
+        if not short.complete and len(short.tokens) >= self.s.fragment_min_words:
+            if short.norm in long_.norm or fuzz.partial_ratio(
+                    short.norm, long_.norm, score_cutoff=self.s.fragment_score):
+                return "dedup:fragment"
+        score = fuzz.token_set_ratio(a.norm, b.norm, processor=None,
+                                     score_cutoff=self.s.near_duplicate_score)
+        if score and min(len(a.tokens), len(b.tokens)) >= self.s.fragment_min_words:
+            return "dedup:near-duplicate"
+        return None
+
+    def _clusters(self, snippets, fps, uf) -> list[Cluster]:
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(snippets)):
+            groups[uf.find(i)].append(i)
+        out = []
+        for members in groups.values():
+            out.append(Cluster(members=sorted(members), kept=most_complete(snippets, members)))
+        out.sort(key=lambda c: c.members[0])
+        return out
+
+    # -------------------------------------------------------------- level 2
+    def fact_merge(self, clusters: list[Cluster], extractions: list[Extraction],
+                   snippets: Sequence[Snippet]) -> list[Cluster]:
+        """Merge level-1 clusters whose facts agree. `extractions[i]` belongs to `clusters[i]`."""
+        blocks: dict[tuple, list[int]] = defaultdict(list)
+        for i, x in enumerate(extractions):
+            for key in self._fact_keys(x):
+                blocks[key].append(i)
+        uf = UnionFind(len(clusters))
+        rules: dict[int, str] = {}
+        for members in blocks.values():
+            if len(members) < 2 or len(members) > self.s.max_block_size:
+                continue
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    a, b = members[x], members[y]
+                    if uf.find(a) == uf.find(b):
+                        continue
+                    rule = self._facts_agree(extractions[a], extractions[b])
+                    if rule and uf.union(a, b):
+                        rules[b] = rule
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(clusters)):
+            groups[uf.find(i)].append(i)
+        merged: list[Cluster] = []
+        for idxs in groups.values():
+            members = sorted(m for i in idxs for m in clusters[i].members)
+            c = Cluster(members=members, kept=most_complete(snippets, members))
+            for i in idxs:
+                c.rules |= clusters[i].rules
+                if i in rules:
+                    c.rules.add(rules[i])
+            merged.append(c)
+        merged.sort(key=lambda c: c.members[0])
+        return merged
+
+    def _fact_keys(self, x: Extraction) -> list[tuple]:
+        keys = []
+        for c in x.capacities:
+            if c.kind != "project":
+                continue
+            if c.energy_mwh:
+                keys.append(("energy", _rounded(c.energy_mwh)))
+            if c.power_mw:
+                keys.append(("power", _rounded(c.power_mw)))
+        return keys
+
+    def _facts_agree(self, a: Extraction, b: Extraction) -> str | None:
+        ha, hb = a.headline, b.headline
+        if ha is None or hb is None:
+            return None
+        tol = self.s.capacity_tolerance
+        shared = 0
+        for va, vb in ((ha.power_mw, hb.power_mw), (ha.energy_mwh, hb.energy_mwh)):
+            if va is not None and vb is not None:
+                if abs(va - vb) > tol * max(abs(va), abs(vb)):
+                    return None
+                shared += 1
+        if not shared:
+            return None
+        if a.countries and b.countries and not set(a.countries) & set(b.countries):
+            return None
+        orgs_a, orgs_b = {o.name for o in a.organizations}, {o.name for o in b.organizations}
+        if orgs_a and orgs_b and not orgs_a & orgs_b:
+            return None
+        if a.event and b.event and a.event != b.event:
+            return None
+        if a.event_date and b.event_date and not _dates_compatible(a.event_date, b.event_date):
+            return None
+        places_a = {p.name for p in a.locations if p.is_project}
+        places_b = {p.name for p in b.locations if p.is_project}
+        if not (set(a.countries) & set(b.countries) or places_a & places_b or orgs_a & orgs_b):
+            return None  # nothing but a number in common
+        score = fuzz.token_set_ratio(a.text, b.text, processor=fuzz_utils.default_process,
+                                     score_cutoff=self.s.fact_merge_text_score)
+        return "dedup:facts" if score else None
+
+
+def _rounded(v: float) -> float:
+    return float(f"{v:.3g}")
+
+
+def _dates_compatible(a, b) -> bool:
+    if a.value is None or b.value is None:
+        return True
+    coarse = max(("day", "month", "quarter", "year").index(a.precision),
+                 ("day", "month", "quarter", "year").index(b.precision))
+    if coarse == 0:
+        return a.value == b.value
+    if coarse == 1:
+        return (a.value.year, a.value.month) == (b.value.year, b.value.month)
+    if coarse == 2:
+        return (a.value.year, (a.value.month - 1) // 3) == (b.value.year, (b.value.month - 1) // 3)
+    return a.value.year == b.value.year
+
+
+def most_complete(snippets: Sequence[Snippet], members: Sequence[int]) -> int:
+    """The kept snippet: untruncated before truncated, then the longest, then the smallest text."""
+    return min(members, key=lambda i: (snippets[i].truncated_start or snippets[i].truncated_end,
+                                       -len(snippets[i].text), snippets[i].text))
+
+
+def similarity(a: str, b: str) -> float:
+    """How close a snippet is to its announcement's kept text (0-100)."""
+    pa, pb = fuzz_utils.default_process(a), fuzz_utils.default_process(b)
+    if not pa or not pb:
+        return 0.0
+    return float(max(fuzz.token_set_ratio(pa, pb, processor=None),
+                     fuzz.partial_ratio(pa, pb, processor=None) if min(len(pa), len(pb)) < max(len(pa), len(pb)) else 0))
+
+
+def announcement_id(text: str) -> str:
+    """Stable id from the kept text: the same text gives the same id in every run."""
+    norm = " ".join(WORD.findall(text.casefold()))
+    return hashlib.sha1(norm.encode()).hexdigest()[:16]

@@ -1,0 +1,259 @@
+"""The only file I/O: read every input kind as raw units, write Parquet atomically."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io as _io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import InputError, UsageError
+from .records import RawText, Reject
+
+TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
+ROW_SUFFIXES = {".jsonl", ".csv", ".parquet"}
+SUFFIXES = TEXT_SUFFIXES | ROW_SUFFIXES
+OUTPUT_FILES = ("announcements.parquet", "snippets.parquet", "rejects.parquet")
+MARKER = ".announce-run.json"
+PREVIEW = 300
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[Path | Reject]:
+    """Every input file under the given paths, folders walked in sorted order, no link loops."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            seen: set[tuple[int, int]] = set()
+            for root, dirs, files in os.walk(path, followlinks=True):
+                st = os.stat(root)
+                if (st.st_dev, st.st_ino) in seen:
+                    dirs[:] = []
+                    yield Reject(str(root), 0, "symlink loop: folder already visited", "")
+                    continue
+                seen.add((st.st_dev, st.st_ino))
+                dirs.sort()
+                for name in sorted(files):
+                    p = Path(root) / name
+                    if p.suffix.lower() in SUFFIXES and not name.startswith("."):
+                        yield p
+        elif path.is_file():
+            if path.suffix.lower() not in SUFFIXES:
+                raise InputError(str(path), f"unknown input kind {path.suffix or '(no suffix)'}; "
+                                 f"expected one of {', '.join(sorted(SUFFIXES))}")
+            yield path
+        else:
+            raise InputError(str(path), "no such file or folder")
+
+
+def read_inputs(paths: Iterable[str | Path], default_published: dt.date | None = None,
+                max_line_chars: int = 1_000_000) -> Iterator[RawText | Reject]:
+    """Stream raw units from every input; unreadable parts become `Reject`s, never exceptions."""
+    for item in discover(paths):
+        if isinstance(item, Reject):
+            yield item
+            continue
+        name = item.as_posix()
+        try:
+            suffix = item.suffix.lower()
+            if suffix in TEXT_SUFFIXES:
+                yield from _read_text_file(item, name, default_published)
+            elif suffix == ".jsonl":
+                yield from _read_jsonl(item, name, default_published, max_line_chars)
+            elif suffix == ".csv":
+                yield from _read_csv(item, name, default_published)
+            else:
+                yield from _read_parquet(item, name, default_published)
+        except OSError as exc:
+            yield Reject(name, 0, f"unreadable file: {exc.strerror or exc}", "")
+
+
+def decode(data: bytes) -> tuple[str | None, str]:
+    """Decode bytes as UTF-8, else by detection; (None, reason) for binary data.
+
+    >>> decode("Wärtsilä".encode("cp1252"))[0]
+    'Wärtsilä'
+    >>> decode(b"\\x00\\x01\\x02\\xff" * 10)
+    (None, 'binary data (NUL bytes), not text')
+    """
+    if b"\x00" in data[:8192] and data[:8192].count(b"\x00") > len(data[:8192]) // 100:
+        return None, "binary data (NUL bytes), not text"
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+    best = from_bytes(data).best()
+    if best is None:
+        return None, "undecodable bytes: not UTF-8 and no encoding detected"
+    return str(best), best.encoding
+
+
+def _read_text_file(path: Path, name: str, published: dt.date | None) -> Iterator[RawText | Reject]:
+    data = path.read_bytes()
+    text, how = decode(data)
+    if text is None:
+        yield Reject(name, 0, how, data[:PREVIEW].decode("latin-1"))
+        return
+    text = text.replace("\x00", "")
+    if not text.strip():
+        yield Reject(name, 0, "empty file", "")
+        return
+    if path.suffix.lower() in {".html", ".htm"}:
+        import trafilatura
+        extracted = trafilatura.extract(text, include_comments=False, include_tables=False,
+                                        favor_recall=True)
+        if not extracted:
+            yield Reject(name, 0, "no main text found in HTML", text[:PREVIEW])
+            return
+        text = extracted
+    yield RawText(source_file=name, line=1, text=text, published=published, split=True)
+
+
+def parse_published(value, fallback: dt.date | None) -> tuple[dt.date | None, str | None]:
+    """ISO date from a row; (fallback, problem) when the value is present but not a date."""
+    if value is None or value == "":
+        return fallback, None
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10]), None
+        except ValueError:
+            pass
+    return fallback, f"bad published value {str(value)[:40]!r}: expected YYYY-MM-DD"
+
+
+def _row(name: str, line: int, obj, published: dt.date | None) -> Iterator[RawText | Reject]:
+    if not isinstance(obj, dict):
+        yield Reject(name, line, f"row is a JSON {type(obj).__name__}, not an object",
+                     json.dumps(obj)[:PREVIEW])
+        return
+    text = obj.get("text")
+    if text is None:
+        yield Reject(name, line, "missing 'text'", json.dumps(obj, default=str)[:PREVIEW])
+        return
+    if not isinstance(text, str):
+        yield Reject(name, line, f"'text' is a {type(text).__name__}, not a string",
+                     json.dumps(obj, default=str)[:PREVIEW])
+        return
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    pub, problem = parse_published(obj.get("published"), published)
+    if problem:
+        yield Reject(name, line, f"{problem}; text kept without it", str(obj.get("published"))[:PREVIEW])
+    ident = obj.get("id")
+    url = obj.get("url")
+    source = obj.get("source")
+    yield RawText(source_file=name, line=line, text=text,
+                  input_id=str(ident) if ident not in (None, "") else None,
+                  url=str(url) if url not in (None, "") else None, published=pub,
+                  source=str(source) if source not in (None, "") else None, split=False)
+
+
+def _read_jsonl(path: Path, name: str, published, max_line_chars: int) -> Iterator[RawText | Reject]:
+    with path.open("rb") as fh:
+        for no, raw in enumerate(fh, start=1):
+            if len(raw) > max_line_chars:
+                yield Reject(name, no, f"line longer than {max_line_chars} bytes",
+                             raw[:PREVIEW].decode("utf-8", "replace"))
+                continue
+            if not raw.strip():
+                continue
+            line, how = decode(raw)
+            if line is None:
+                yield Reject(name, no, how, raw[:PREVIEW].decode("latin-1"))
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Reject(name, no, f"malformed JSON: {exc.msg}", line[:PREVIEW])
+                continue
+            yield from _row(name, no, obj, published)
+
+
+def _read_csv(path: Path, name: str, published) -> Iterator[RawText | Reject]:
+    text, how = decode(path.read_bytes())
+    if text is None:
+        yield Reject(name, 0, how, "")
+        return
+    reader = csv.DictReader(_io.StringIO(text, newline=""))
+    if not reader.fieldnames or "text" not in reader.fieldnames:
+        yield Reject(name, 1, f"CSV has no 'text' column (columns: {reader.fieldnames})",
+                     text[:PREVIEW])
+        return
+    try:
+        for row in reader:
+            line = reader.line_num
+            if None in row:  # more cells than header columns
+                yield Reject(name, line, "CSV row has more cells than the header", str(row)[:PREVIEW])
+                continue
+            yield from _row(name, line, row, published)
+    except csv.Error as exc:
+        yield Reject(name, reader.line_num, f"malformed CSV: {exc}", "")
+
+
+def _read_parquet(path: Path, name: str, published) -> Iterator[RawText | Reject]:
+    try:
+        pf = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        yield Reject(name, 0, f"not a readable Parquet file: {exc}", "")
+        return
+    if "text" not in pf.schema_arrow.names:
+        yield Reject(name, 0, f"Parquet has no 'text' column (columns: {pf.schema_arrow.names})", "")
+        return
+    cols = [c for c in ("id", "text", "url", "published", "source") if c in pf.schema_arrow.names]
+    line = 0
+    for batch in pf.iter_batches(columns=cols, batch_size=4096):
+        for row in batch.to_pylist():
+            line += 1
+            yield from _row(name, line, row, published)
+
+
+# ---------------------------------------------------------------- output
+def prepare_out(out: Path, force: bool) -> None:
+    """Refuse to write into a folder that is not empty and not an earlier announce output."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a folder")
+    if out.is_dir():
+        entries = [p.name for p in out.iterdir() if not p.name.startswith(".tmp-")]
+        ours = set(OUTPUT_FILES) | {MARKER, "report.html"}
+        if entries and not (MARKER in entries or set(entries) <= ours) and not force:
+            raise UsageError(f"--out {out} holds files that are not an announce output; "
+                             f"use --force to write there anyway")
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def write_outputs(out: Path, tables: dict[str, pa.Table], marker: dict) -> None:
+    """Write every table to a temporary folder inside `out`, then rename each into place.
+
+    A failure before the renames leaves the previous output untouched.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out))
+    try:
+        for name, table in tables.items():
+            pq.write_table(table, tmp / name, compression="zstd")
+        (tmp / MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True), encoding="utf-8")
+        for name in [*tables, MARKER]:
+            os.replace(tmp / name, out / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_table(path: Path) -> pa.Table:
+    return pq.read_table(path)
+
+
+def read_marker(out: Path) -> dict | None:
+    try:
+        return json.loads((out / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,508 @@
+"""The only reader of `rules/`: loads every rules file, validates it, reports `file:line` errors.
+
+Rules are data a user tunes: thresholds (settings.toml), regular expressions (*.toml, compiled
+once here and named by id), gazetteers (*.jsonl, one entry a line). Every problem in a folder is
+collected and raised at once as a `RulesError`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import RulesError
+from .records import CAPACITY_KINDS, DATE_ROLES, EVENTS, PRECISIONS, QUALIFIERS, ROLES, TECHNOLOGIES
+
+try:  # Python 3.11+: the regex parser lives in re._parser
+    from re import _parser as _sre_parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_parse as _sre_parser  # type: ignore[no-redef]
+
+BUNDLED_RULES = Path(__file__).resolve().parent.parent / "rules"
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.:-]*$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- settings.toml
+class IngestSettings(Strict):
+    max_text_chars: int = Field(gt=0)
+    max_line_chars: int = Field(gt=0)
+    reject_preview_chars: int = Field(gt=0)
+    min_snippet_words: int = Field(ge=1)
+
+
+class DedupSettings(Strict):
+    shingle_words: int = Field(ge=2, le=12)
+    max_block_size: int = Field(ge=2)
+    near_duplicate_score: float = Field(ge=0, le=100)
+    fragment_score: float = Field(ge=0, le=100)
+    fragment_min_words: int = Field(ge=1)
+    fact_merge_text_score: float = Field(ge=0, le=100)
+    capacity_tolerance: float = Field(ge=0, lt=1)
+
+
+class PlaceSettings(Strict):
+    min_city_population: int = Field(ge=0)
+    admin1_countries: list[str]
+    fuzzy_alias_score: float = Field(ge=0, le=100)
+
+
+class EntitySettings(Strict):
+    fuzzy_alias_score: float = Field(ge=0, le=100)
+    fuzzy_min_chars: int = Field(ge=3)
+    max_cue_name_words: int = Field(ge=1)
+
+
+class CapacitySettings(Strict):
+    pair_max_gap_chars: int = Field(ge=0)
+    duration_window_chars: int = Field(ge=0)
+    kind_window_chars: int = Field(ge=0)
+    european_decimal_comma: bool
+
+
+class DateSettings(Strict):
+    min_year: int
+    max_year: int
+    two_digit_year_pivot: int = Field(ge=0, le=99)
+
+
+class Settings(Strict):
+    ingest: IngestSettings
+    dedup: DedupSettings
+    places: PlaceSettings
+    entities: EntitySettings
+    capacity: CapacitySettings
+    dates: DateSettings
+
+
+# ---------------------------------------------------------------- pattern files
+class PatternRule(Strict):
+    """A named regular expression; `{name}` inserts a fragment from the same file."""
+    id: str
+    regex: str
+    label: str | None = None
+    weight: float = 1.0
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not ID_RE.match(v):
+            raise ValueError(f"id {v!r} must be lower-case letters, digits, '_', '.', ':', '-'")
+        return v
+
+
+class PatternFile(Strict):
+    fragments: dict[str, str] = {}
+    words: dict[str, list[str]] = {}
+    numbers: dict[str, float] = {}
+    pattern: list[PatternRule] = []
+
+
+class UnitRule(Strict):
+    id: str
+    pint: str
+    dimension: Literal["power", "energy"]
+    aliases: list[str]
+    case_sensitive: bool = False
+    generation: bool = False  # MWp, MWac, MWdc: generation capacity, never storage headline
+
+
+class UnitFile(Strict):
+    definitions: list[str] = []
+    unit: list[UnitRule]
+
+
+# ---------------------------------------------------------------- gazetteers (jsonl)
+class OrgEntry(Strict):
+    id: str
+    name: str
+    aliases: list[str] = []
+    country: str | None = None
+    type: Literal["cell_maker", "integrator", "inverter_maker", "developer", "utility",
+                  "grid_operator", "epc", "investor", "manufacturer", "automaker", "agency",
+                  "news_agency", "trader", "other"]
+
+
+class PlaceEntry(Strict):
+    id: str
+    name: str
+    aliases: list[str] = []
+    country: str | None = None
+    admin1: str | None = None
+    kind: Literal["country", "admin1", "city", "district", "region"]
+
+
+class DemonymEntry(Strict):
+    id: str
+    country: str
+    forms: list[str]
+
+
+@dataclass(frozen=True)
+class CompiledPattern:
+    id: str  # "file.toml#id": what every extracted value's `rule` names
+    regex: re.Pattern
+    label: str | None
+    weight: float
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PatternSet:
+    file: str
+    patterns: tuple[CompiledPattern, ...]
+    fragments: dict[str, str]
+    words: dict[str, tuple[str, ...]]
+    numbers: dict[str, float]
+
+    def by_label(self, label: str) -> tuple[CompiledPattern, ...]:
+        return tuple(p for p in self.patterns if p.label == label)
+
+    def get(self, rule_id: str) -> CompiledPattern:
+        for p in self.patterns:
+            if p.id.endswith("#" + rule_id):
+                return p
+        raise KeyError(rule_id)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything in a rules folder, validated and compiled. Built once, passed to stages."""
+    root: Path
+    digest: str
+    settings: Settings
+    units: UnitFile
+    patterns: dict[str, PatternSet]
+    organizations: tuple[OrgEntry, ...]
+    places: tuple[PlaceEntry, ...]
+    demonyms: tuple[DemonymEntry, ...]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> PatternSet:
+        return self.patterns[name]
+
+
+PATTERN_FILES = ("furniture", "normalise", "capacity", "dates", "entities", "places",
+                 "technologies", "events", "dedup")
+
+# Labels each pattern file may use, so a typo in a label is caught at load time.
+ALLOWED_LABELS: dict[str, frozenset[str] | None] = {
+    "furniture": None,
+    "normalise": None,
+    "capacity": frozenset({"quantity", "shared_pair", "duration", "qualifier:approx",
+                           "qualifier:min", "qualifier:max", "kind:factory_annual",
+                           "kind:other", "not_capacity", "pair_joiner", "kind:project"}),
+    "dates": None,
+    "entities": frozenset({"legal_suffix", "descriptor_before", "descriptor_after",
+                           "org_suffix", "not_org", "news_source"}
+                          | {f"role:{r}" for r in ROLES}),
+    "places": frozenset({"home", "market", "not_place"}),
+    "technologies": frozenset(TECHNOLOGIES),
+    "events": frozenset(EVENTS),
+    "dedup": frozenset({"key_token"}),
+}
+
+
+def load_rules(root: str | Path | None = None) -> Rules:
+    """Load and validate a rules folder (default: the bundled one)."""
+    root = Path(root) if root is not None else BUNDLED_RULES
+    problems: list[str] = []
+    if not root.is_dir():
+        raise RulesError([f"{root}: rules folder not found"])
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".toml", ".jsonl", ".txt"}:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+
+    settings = _load_toml_model(root / "settings.toml", Settings, problems)
+    units = _load_toml_model(root / "units.toml", UnitFile, problems)
+    patterns: dict[str, PatternSet] = {}
+    for name in PATTERN_FILES:
+        model = _load_toml_model(root / f"{name}.toml", PatternFile, problems)
+        if model is not None and name == "capacity" and units is not None:
+            model = model.model_copy(update={"fragments": {**unit_fragments(units),
+                                                           **model.fragments}})
+        if model is not None:
+            compiled = _compile_pattern_file(root / f"{name}.toml", model, name, problems)
+            if compiled is not None:
+                patterns[name] = compiled
+    orgs = _load_jsonl(root / "organizations.jsonl", OrgEntry, problems, unique=("name", "aliases"))
+    places = _load_jsonl(root / "places.jsonl", PlaceEntry, problems, unique=("aliases",))
+    demonyms = _load_jsonl(root / "demonyms.jsonl", DemonymEntry, problems, unique=("forms",))
+    if units is not None:
+        _check_units(root / "units.toml", units, problems)
+    if problems:
+        raise RulesError(problems)
+    return Rules(root=root, digest=digest.hexdigest()[:16], settings=settings, units=units,
+                 patterns=patterns, organizations=tuple(orgs), places=tuple(places),
+                 demonyms=tuple(demonyms))
+
+
+# ---------------------------------------------------------------- helpers
+def _load_toml_model(path: Path, model: type[BaseModel], problems: list[str]):
+    if not path.is_file():
+        problems.append(f"{path}: missing rules file")
+        return None
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        problems.append(f"{path}:{line.group(1) if line else 1}: {exc}")
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append(f"{path}:{_toml_line(text, err['loc'])}: "
+                            f"{'.'.join(map(str, err['loc']))}: {err['msg']}")
+        return None
+
+
+def _toml_line(text: str, loc: tuple) -> int:
+    """Best-effort line of a validation error's location in a TOML file."""
+    lines = text.splitlines()
+    start = 0
+    keys = [k for k in loc if isinstance(k, str)]
+    # Arrays of tables: find the n-th `[[name]]` header.
+    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+        seen = -1
+        for i, ln in enumerate(lines):
+            if ln.strip() == f"[[{loc[0]}]]":
+                seen += 1
+                if seen == loc[1]:
+                    start = i
+                    break
+        keys = [k for k in loc[2:] if isinstance(k, str)]
+    elif keys:
+        for i, ln in enumerate(lines):
+            if ln.strip() == f"[{keys[0]}]":
+                start = i
+                keys = keys[1:]
+                break
+    for key in keys[-1:]:
+        for i in range(start, len(lines)):
+            if re.match(rf"\s*{re.escape(key)}\s*=", lines[i]):
+                return i + 1
+    return start + 1
+
+
+def _load_jsonl(path: Path, model: type[BaseModel], problems: list[str], unique: tuple[str, ...]):
+    if not path.is_file():
+        problems.append(f"{path}: missing rules file")
+        return []
+    out = []
+    ids: dict[str, int] = {}
+    surface: dict[str, int] = {}
+    for no, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip() or raw.lstrip().startswith("//"):
+            continue
+        try:
+            entry = model.model_validate(json.loads(raw))
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{no}: not valid JSON: {exc.msg}")
+            continue
+        except ValidationError as exc:
+            for err in exc.errors():
+                problems.append(f"{path}:{no}: {'.'.join(map(str, err['loc']))}: {err['msg']}")
+            continue
+        if entry.id in ids:
+            problems.append(f"{path}:{no}: duplicate id {entry.id!r} (first on line {ids[entry.id]})")
+        ids[entry.id] = no
+        for attr in unique:
+            values = getattr(entry, attr)
+            for v in ([values] if isinstance(values, str) else values):
+                key = v.casefold()
+                if key in surface and surface[key] != no:
+                    problems.append(f"{path}:{no}: {v!r} already used on line {surface[key]}")
+                surface[key] = no
+        out.append(entry)
+    return out
+
+
+FRAGMENT_RE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+def _expand(regex: str, fragments: dict[str, str], depth: int = 0) -> str:
+    if depth > 8:
+        raise ValueError("fragments nest too deeply (a fragment refers to itself?)")
+
+    def sub(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in fragments:
+            raise ValueError(f"unknown fragment {{{name}}}")
+        return "(?:" + _expand(fragments[name], fragments, depth + 1) + ")"
+
+    return FRAGMENT_RE.sub(sub, regex)
+
+
+def _compile_pattern_file(path: Path, model: PatternFile, name: str, problems: list[str]):
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    allowed = ALLOWED_LABELS.get(name)
+    # Word lists become fragments too: {month_names} -> "January|February|...".
+    fragments = dict(model.fragments)
+    for key, words in model.words.items():
+        fragments.setdefault(key, "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    compiled: list[CompiledPattern] = []
+    seen: set[str] = set()
+    ok = True
+    for index, rule in enumerate(model.pattern):
+        line = _toml_line(text, ("pattern", index, "regex"))
+        if rule.id in seen:
+            problems.append(f"{path}:{line}: duplicate pattern id {rule.id!r}")
+            ok = False
+        seen.add(rule.id)
+        if allowed is not None and rule.label not in allowed:
+            problems.append(f"{path}:{line}: label {rule.label!r} is not one of {sorted(allowed)}")
+            ok = False
+        try:
+            source = _expand(rule.regex, fragments)
+            regex = re.compile(source)
+            check_regex_safety(source)
+        except (re.error, ValueError) as exc:
+            problems.append(f"{path}:{line}: pattern {rule.id!r}: {exc}")
+            ok = False
+            continue
+        compiled.append(CompiledPattern(f"{name}.toml#{rule.id}", regex, rule.label, rule.weight,
+                                        rule.note))
+    for key, frag in fragments.items():
+        try:
+            source = _expand(frag, fragments)
+            re.compile(source)
+            check_regex_safety(source)
+        except (re.error, ValueError) as exc:
+            ln = next((i + 1 for i, l in enumerate(lines) if re.match(rf"\s*{re.escape(key)}\s*=", l)), 1)
+            problems.append(f"{path}:{ln}: fragment {key!r}: {exc}")
+            ok = False
+    if not ok:
+        return None
+    return PatternSet(file=f"{name}.toml", patterns=tuple(compiled), fragments=fragments,
+                      words={k: tuple(v) for k, v in model.words.items()}, numbers=dict(model.numbers))
+
+
+def check_regex_safety(source: str) -> None:
+    """Refuse patterns that can backtrack catastrophically: a repeated group whose body is only
+    variable-length repeats (`(a+)+`, `(\\w+\\s?)*`), with no mandatory character to anchor it.
+
+    >>> check_regex_safety(r"(?:,\\d{3})+")
+    >>> check_regex_safety(r"(\\w+\\s?)+")
+    Traceback (most recent call last):
+    ...
+    ValueError: nested repetition without an anchor can backtrack catastrophically
+    """
+    _walk(_sre_parser.parse(source))
+
+
+_REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
+
+
+def _walk(items) -> None:
+    for op, av in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT"):
+            lo, hi, body = av
+            if hi > 10 and _has_variable_repeat(body) and not _has_mandatory_char(body):
+                # A small bounded repeat ({0,2}) cannot explode; an open one can.
+                raise ValueError("nested repetition without an anchor can backtrack catastrophically")
+            _walk(body)
+        elif name == "SUBPATTERN":
+            _walk(av[-1])
+        elif name == "BRANCH":
+            for branch in av[1]:
+                _walk(branch)
+        elif name in ("ATOMIC_GROUP",):
+            _walk(av)
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            _walk(av[1])
+
+
+def _has_variable_repeat(items) -> bool:
+    for op, av in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT"):
+            lo, hi, body = av
+            if hi != lo and hi > 1:
+                return True
+            if _has_variable_repeat(body):
+                return True
+        elif name == "SUBPATTERN" and _has_variable_repeat(av[-1]):
+            return True
+        elif name == "BRANCH" and any(_has_variable_repeat(b) for b in av[1]):
+            return True
+    return False
+
+
+def _has_mandatory_char(items) -> bool:
+    """True when the sequence always consumes a character outside any repeat: each iteration
+    of the enclosing repeat then advances, so the repeats inside cannot trade characters."""
+    for op, av in items:
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL", "IN", "ANY"):
+            return True
+        if name == "SUBPATTERN" and _has_mandatory_char(av[-1]):
+            return True
+        if name == "BRANCH" and all(_has_mandatory_char(b) for b in av[1]):
+            return True
+    return False
+
+
+def alias_regex(alias: str) -> str:
+    """An alias as a regex where inner spaces, hyphens and middle dots are optional.
+
+    >>> alias_regex("MW h")
+    'MW[\\s\\-·]?h'
+    """
+    out = []
+    for ch in alias:
+        out.append(r"[\s\-·]?" if ch in " -·" else re.escape(ch))
+    return "".join(out)
+
+
+def unit_fragments(units: UnitFile) -> dict[str, str]:
+    """`{power_unit}`, `{energy_unit}` and `{unit}` for capacity.toml, longest alias first."""
+    def alternation(dimension: str | None) -> str:
+        parts = []
+        for u in units.unit:
+            if dimension and u.dimension != dimension:
+                continue
+            for a in u.aliases:
+                rx = alias_regex(a)
+                parts.append((len(a), rx if u.case_sensitive else f"(?i:{rx})"))
+        return "|".join(rx for _, rx in sorted(parts, key=lambda p: (-p[0], p[1])))
+    return {"power_unit": alternation("power"), "energy_unit": alternation("energy"),
+            "unit": alternation(None)}
+
+
+def unit_key(text: str) -> str:
+    """The lookup key of a unit as written: no separators, case kept for the case-sensitive table.
+
+    >>> unit_key("MW·h"), unit_key("megawatt-hours")
+    ('MWh', 'megawatthours')
+    """
+    return re.sub(r"[\s\-·]", "", text)
+
+
+def _check_units(path: Path, units: UnitFile, problems: list[str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    seen: dict[str, str] = {}
+    for index, u in enumerate(units.unit):
+        line = _toml_line(text, ("unit", index, "aliases"))
+        for alias in u.aliases:
+            key = alias if u.case_sensitive else alias.casefold()
+            if key in seen:
+                problems.append(f"{path}:{line}: alias {alias!r} already belongs to {seen[key]!r}")
+            seen[key] = u.id
