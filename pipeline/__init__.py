@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 @_lru_cache(maxsize=4)
 def _default_extractor(rules_dir: str | None, model: bool):
-    from .extract import build_extractor
+    from .extraction import build_extractor
     from .rules import load_rules
     return build_extractor(load_rules(rules_dir), model=model)
 

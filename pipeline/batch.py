@@ -13,7 +13,7 @@ from pathlib import Path
 from . import __version__
 from . import io as pio
 from .dedup import Cluster, Deduplicator, announcement_id, similarity
-from .extract import Extractor, build_extractor
+from .extraction import Extractor, build_extractor
 from .ingest import ingest
 from .records import Announcement, Extraction, Furniture, Reject, Snippet, SnippetLink
 from .rules import Rules, load_rules
@@ -71,7 +71,14 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
     """Deduplicate, extract each cluster's kept text, merge by facts, and link every snippet."""
     dd = Deduplicator(rules)
     if dedup:
-        clusters, why = dd.text_clusters(snippets)
+        cache: dict[int, Extraction] = {}
+
+        def facts(i: int) -> Extraction:
+            if i not in cache:
+                cache[i] = extractor(snippets[i].text, snippets[i].published, normalised=True)
+            return cache[i]
+
+        clusters, why = dd.text_clusters(snippets, facts)
         for c in clusters:
             c.rules |= {why[m] for m in c.members if m in why}
     else:
@@ -81,9 +88,9 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
     by_kept = {c.kept: x for c, x in zip(clusters, extractions)}
     if dedup:
         merged = dd.fact_merge(clusters, extractions, snippets)
-        fact_merged = {m for c in merged if "dedup:facts" in c.rules for m in c.members}
     else:
-        merged, fact_merged = clusters, set()
+        merged = clusters
+    level1 = {m: c.kept for c in clusters for m in c.members}
     announcements: list[Announcement] = []
     links: list[SnippetLink] = []
     for c in merged:
@@ -98,9 +105,12 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
             published=min(dates) if dates else None, cluster_size=len(members),
             extraction=by_kept[c.kept], merge_rules=tuple(sorted(c.rules))))
         for m in c.members:
-            rule = why.get(m) or ("dedup:facts" if m in fact_merged and m != c.kept else "kept")
             if m == c.kept:
                 rule = "kept"
+            elif level1[m] != c.kept:  # joined through its level-1 cluster's facts
+                rule = next((r for r in sorted(c.rules) if r.startswith("dedup:facts")), "dedup:facts")
+            else:
+                rule = why.get(m, "dedup:text")
             links.append(SnippetLink(snippets[m], aid,
                                      100.0 if m == c.kept else similarity(snippets[m].text, kept.text),
                                      rule))

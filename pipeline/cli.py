@@ -14,9 +14,10 @@ from rich.table import Table
 from .errors import InputError, PipelineError, RulesError, UsageError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  pretty_exceptions_enable=False,
                   help="Turn raw scraped energy-storage news into clean, structured Parquet.")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _date(value: Optional[str]) -> Optional[dt.date]:
@@ -74,7 +75,7 @@ def explain(text: str = typer.Argument(..., help="The text, or - to read stdin."
     Example: announce explain "A 500 MW / 2,000 MWh BESS in Tongliao began operation on Dec 5."
     """
     from .explain import to_html, to_json, spans
-    from .extract import build_extractor
+    from .extraction import build_extractor
     from .rules import load_rules
 
     if text == "-":
@@ -114,7 +115,7 @@ def eval_(gold: Path = typer.Argument(..., help="Gold JSONL (contract format) or
     Example: announce eval corpus/gold/capacities.jsonl --min-f1 0.9
     """
     from .evaluate import evaluate
-    from .extract import build_extractor
+    from .extraction import build_extractor
     from .rules import load_rules
 
     report = evaluate(gold, build_extractor(load_rules(rules), model=model))

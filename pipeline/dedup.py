@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, utils as fuzz_utils
@@ -19,6 +19,8 @@ from rapidfuzz import fuzz, utils as fuzz_utils
 from .records import Extraction, Snippet
 from .rules import Rules
 
+PHASE_WORDS = {"one": "1", "first": "1", "i": "1", "two": "2", "second": "2", "ii": "2",
+               "three": "3", "third": "3", "iii": "3", "four": "4", "fourth": "4", "iv": "4"}
 WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
 
 
@@ -67,6 +69,7 @@ class Deduplicator:
     def __init__(self, rules: Rules):
         self.s = rules.settings.dedup
         self.key_patterns = [p.regex for p in rules["dedup"].by_label("key_token")]
+        self.phase_patterns = [p.regex for p in rules["dedup"].by_label("phase")]
 
     # -------------------------------------------------------------- level 1
     def fingerprint(self, snippet: Snippet) -> Fingerprint:
@@ -90,8 +93,14 @@ class Deduplicator:
         return Fingerprint(tokens, frozenset(keys), " ".join(tokens),
                            not (snippet.truncated_start or snippet.truncated_end))
 
-    def text_clusters(self, snippets: Sequence[Snippet]) -> tuple[list[Cluster], dict[int, str]]:
-        """Level 1. Returns clusters and, per merged snippet, the rule that merged it."""
+    def text_clusters(self, snippets: Sequence[Snippet],
+                      facts: Callable[[int], Extraction] | None = None,
+                      ) -> tuple[list[Cluster], dict[int, str]]:
+        """Level 1. Returns clusters and, per merged snippet, the rule that merged it.
+
+        `facts(i)` extracts snippet i on demand: two complete snippets that read alike but
+        state a different fact (event, date, place, party, phase) are kept apart.
+        """
         fps = [self.fingerprint(s) for s in snippets]
         uf = UnionFind(len(snippets))
         why: dict[int, str] = {}
@@ -108,6 +117,8 @@ class Deduplicator:
             if uf.find(a) == uf.find(b):
                 continue
             rule = self._verify(fps[a], fps[b])
+            if rule == "dedup:near-duplicate" and facts is not None and self._conflict(facts(a), facts(b)):
+                continue
             if rule and uf.union(a, b):
                 why[max(a, b)] = rule
         return self._clusters(snippets, fps, uf), why
@@ -167,18 +178,25 @@ class Deduplicator:
             for key in self._fact_keys(x):
                 blocks[key].append(i)
         uf = UnionFind(len(clusters))
+        components: dict[int, list[int]] = {i: [i] for i in range(len(clusters))}
         rules: dict[int, str] = {}
-        for members in blocks.values():
-            if len(members) < 2 or len(members) > self.s.max_block_size:
+        pairs = sorted({(m[x], m[y]) for m in blocks.values()
+                        if 2 <= len(m) <= self.s.max_block_size
+                        for x in range(len(m)) for y in range(x + 1, len(m))})
+        for a, b in pairs:
+            ra, rb = uf.find(a), uf.find(b)
+            if ra == rb:
                 continue
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    a, b = members[x], members[y]
-                    if uf.find(a) == uf.find(b):
-                        continue
-                    rule = self._facts_agree(extractions[a], extractions[b])
-                    if rule and uf.union(a, b):
-                        rules[b] = rule
+            rule = self._facts_agree(extractions[a], extractions[b])
+            if not rule:
+                continue
+            # No chaining across a conflict: every member of one side must agree with the other's.
+            if any(self._conflict(extractions[x], extractions[y])
+                   for x in components[ra] for y in components[rb]):
+                continue
+            uf.union(a, b)
+            components[uf.find(a)] = components.pop(ra) + components.pop(rb)
+            rules[b] = rule
         groups: dict[int, list[int]] = defaultdict(list)
         for i in range(len(clusters)):
             groups[uf.find(i)].append(i)
@@ -195,7 +213,8 @@ class Deduplicator:
         return merged
 
     def _fact_keys(self, x: Extraction) -> list[tuple]:
-        keys = []
+        """Blocking keys: a project capacity value, or the same set of two or more organisations."""
+        keys: list[tuple] = []
         for c in x.capacities:
             if c.kind != "project":
                 continue
@@ -203,9 +222,65 @@ class Deduplicator:
                 keys.append(("energy", _rounded(c.energy_mwh)))
             if c.power_mw:
                 keys.append(("power", _rounded(c.power_mw)))
+        orgs = sorted({o.name for o in x.organizations})
+        if len(orgs) >= 2 and x.event:
+            keys.append(("orgs", tuple(orgs), x.event))
         return keys
 
     def _facts_agree(self, a: Extraction, b: Extraction) -> str | None:
+        """Agreeing facts merge; any conflicting fact vetoes, however similar the words."""
+        if self._conflict(a, b):
+            return None
+        capacity = self._capacities_agree(a, b)
+        orgs_a, orgs_b = {o.name for o in a.organizations}, {o.name for o in b.organizations}
+        same_place = any(
+            {p.name for p in a.locations if p.is_project and p.kind in level}
+            & {p.name for p in b.locations if p.is_project and p.kind in level}
+            for level in (("city", "district"), ("admin1",)))
+        if capacity is None:
+            # no capacity to compare: only the same organisations and the same event may merge
+            if not (len(orgs_a) >= 2 and orgs_a == orgs_b and a.event and a.event == b.event):
+                return None
+        elif not (same_place or orgs_a & orgs_b):
+            return None  # nothing but a number in common
+        score = fuzz.token_set_ratio(a.text, b.text, processor=fuzz_utils.default_process,
+                                     score_cutoff=self.s.fact_merge_text_score)
+        return ("dedup:facts" if capacity else "dedup:facts-orgs") if score else None
+
+    def _conflict(self, a: Extraction, b: Extraction) -> bool:
+        """A fact that differs: capacity, event, event date, organisations or place."""
+        if self._capacities_agree(a, b) is False:
+            return True
+        if a.event and b.event and a.event != b.event:
+            return True
+        if a.event_date and b.event_date and not _dates_compatible(a.event_date, b.event_date):
+            return True
+        orgs_a, orgs_b = {o.name for o in a.organizations}, {o.name for o in b.organizations}
+        if orgs_a and orgs_b and (not orgs_a & orgs_b or (orgs_a - orgs_b and orgs_b - orgs_a)):
+            return True  # different parties, or each names a party the other lacks
+        if a.countries and b.countries and not set(a.countries) & set(b.countries):
+            return True
+        pa, pb = self._phases(a.text), self._phases(b.text)
+        if pa and pb and pa != pb:
+            return True
+        for level in (("city", "district"), ("admin1",)):
+            pa = {p.name for p in a.locations if p.is_project and p.kind in level}
+            pb = {p.name for p in b.locations if p.is_project and p.kind in level}
+            if pa and pb and not pa & pb:
+                return True
+        return False
+
+    def _phases(self, text: str) -> frozenset[str]:
+        """Phase or stage numbers named in a text ("phase 2", "second stage")."""
+        found = set()
+        for p in self.phase_patterns:
+            for m in p.finditer(text):
+                found.add(PHASE_WORDS.get(m.group("n").casefold(), m.group("n").casefold()))
+        return frozenset(found)
+
+    def _capacities_agree(self, a: Extraction, b: Extraction) -> bool | None:
+        """True when the headline capacities share a value and none conflicts; None when either
+        has no headline; False on a conflict."""
         ha, hb = a.headline, b.headline
         if ha is None or hb is None:
             return None
@@ -214,26 +289,9 @@ class Deduplicator:
         for va, vb in ((ha.power_mw, hb.power_mw), (ha.energy_mwh, hb.energy_mwh)):
             if va is not None and vb is not None:
                 if abs(va - vb) > tol * max(abs(va), abs(vb)):
-                    return None
+                    return False
                 shared += 1
-        if not shared:
-            return None
-        if a.countries and b.countries and not set(a.countries) & set(b.countries):
-            return None
-        orgs_a, orgs_b = {o.name for o in a.organizations}, {o.name for o in b.organizations}
-        if orgs_a and orgs_b and not orgs_a & orgs_b:
-            return None
-        if a.event and b.event and a.event != b.event:
-            return None
-        if a.event_date and b.event_date and not _dates_compatible(a.event_date, b.event_date):
-            return None
-        places_a = {p.name for p in a.locations if p.is_project}
-        places_b = {p.name for p in b.locations if p.is_project}
-        if not (set(a.countries) & set(b.countries) or places_a & places_b or orgs_a & orgs_b):
-            return None  # nothing but a number in common
-        score = fuzz.token_set_ratio(a.text, b.text, processor=fuzz_utils.default_process,
-                                     score_cutoff=self.s.fact_merge_text_score)
-        return "dedup:facts" if score else None
+        return bool(shared) or False
 
 
 def _rounded(v: float) -> float:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .extract import Extractor
+from .extraction import Extractor
 from .records import Extraction, Snippet
 
 TOLERANCE = 0.005

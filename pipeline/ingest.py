@@ -18,7 +18,7 @@ def paragraphs(text: str) -> Iterator[tuple[int, str]]:
     """Blank-line separated paragraphs with the 1-based line each starts on.
 
     >>> list(paragraphs("a\\nb\\n\\n\\nc\\n"))
-    [(1, 'a\\nb'), (4, 'c')]
+    [(1, 'a\\nb'), (5, 'c')]
     """
     block: list[str] = []
     first = 0

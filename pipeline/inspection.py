@@ -84,7 +84,8 @@ def query(path: str | Path, sql: str) -> tuple[list[str], list[tuple]]:
 
     con = duckdb.connect()
     for name, file in _files(Path(path)).items():
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet(?)", [str(file)])
+        quoted = str(file).replace("'", "''")
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{quoted}')")
     try:
         cur = con.execute(sql)
     except duckdb.Error as exc:

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -86,6 +87,15 @@ def decode(data: bytes) -> tuple[str | None, str]:
         return None, "binary data (NUL bytes), not text"
     try:
         return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Scraped Western text that is not UTF-8 is nearly always Windows-1252: accept it when its
+    # non-ASCII characters read as Latin letters; otherwise ask the detector.
+    try:
+        latin = data.decode("cp1252")
+        extra = [ch for ch in latin if ord(ch) > 127]
+        if extra and sum(unicodedata.name(ch, "").startswith("LATIN") for ch in extra) >= 0.8 * len(extra):
+            return latin, "cp1252"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes

@@ -211,7 +211,7 @@ ALLOWED_LABELS: dict[str, frozenset[str] | None] = {
     "places": frozenset({"home", "market", "not_place"}),
     "technologies": frozenset(TECHNOLOGIES),
     "events": frozenset(EVENTS),
-    "dedup": frozenset({"key_token"}),
+    "dedup": frozenset({"key_token", "phase"}),
 }
 
 
@@ -461,10 +461,10 @@ def _has_mandatory_char(items) -> bool:
 
 
 def alias_regex(alias: str) -> str:
-    """An alias as a regex where inner spaces, hyphens and middle dots are optional.
+    r"""An alias as a regex where inner spaces, hyphens and middle dots are optional.
 
-    >>> alias_regex("MW h")
-    'MW[\\s\\-·]?h'
+    >>> print(alias_regex("MW h"))
+    MW[\s\-·]?h
     """
     out = []
     for ch in alias:
