@@ -1,0 +1,102 @@
+"""Capacities: a table of news forms, traps, and a property round-trip over written forms."""
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from pipeline.capacity import parse_number
+
+CASES = [
+    ("A 500 MW / 2,000 MWh standalone BESS", [(500, 2000, "project")]),
+    ("the 500MW/2000MWh plant", [(500, 2000, "project")]),
+    ("a 1GW/4GWh hub", [(1000, 4000, "project")]),
+    ("the 100/200 MW/MWh station", [(100, 200, "project")]),
+    ("a 100 MW four-hour battery", [(100, 400, "project")]),
+    ("a 400 MWh, two-hour battery", [(200, 400, "project")]),
+    ("200 megawatts of power and 400 megawatt-hours of storage", [(200, 400, "project")]),
+    ("some 1,5 GWh of batteries", [(None, 1500, "project")]),
+    ("between 1 and 2 GWh", [(None, 1500, "project")]),
+    ("two gigawatt-hours", [(None, 2000, "project")]),
+    ("a hundred megawatts", [(100, None, "project")]),
+    ("50 kW / 100 kWh", [(0.05, 0.1, "project")]),
+    ("a 5 MW·h unit and 5 MWhr and 5 Mwh", [(None, 5, "project")] * 3),
+    ("the factory has an annual production capacity of 20 GWh", [(None, 20000, "factory_annual")]),
+    ("it makes 40 GWh per year", [(None, 40000, "factory_annual")]),
+    ("beside 293 MWp of solar", [(293, None, "other")]),
+    ("each unit stores 3.9 MWh", [(None, 3.9, "other")]),
+    ("China's installed base reached 100 GW", [(100000, None, "other")]),
+    ("It cost $200 million and RMB 1.2 billion.", []),
+    ("prices fell to $150/kWh, up 5% in Q4 2025", []),
+    ("a BloombergNEF Tier 1 maker, 24/7, a five-month construction period", []),
+    ("the 4500 mAh phone", []),
+    ("10,000 Megapacks and 400 containers", []),
+    ("modules at 20 Wh/kg and 3 kWh per day", []),
+]
+
+
+@pytest.mark.parametrize("text,want", CASES)
+def test_capacity_news_forms(text, want, extract):
+    got = [(c.power_mw, c.energy_mwh, c.kind) for c in extract(text).capacities]
+    assert len(got) == len(want), got
+    for (p, e, k), (gp, ge, gk) in zip(want, got):
+        assert gp == pytest.approx(p) if p is not None else gp is None
+        assert ge == pytest.approx(e) if e is not None else ge is None
+        assert gk == k
+
+
+def test_capacity_spans_do_not_overlap_and_index_text(extract):
+    x = extract("Phase 1 adds 100 MW / 200 MWh and phase 2 a further 150 MW / 600 MWh, beside a "
+                "300 MWp solar farm.")
+    assert [(c.power_mw, c.energy_mwh) for c in x.capacities] == [(100, 200), (150, 600), (300, None)]
+    ends = [c.end for c in x.capacities]
+    assert all(a.end <= b.start for a, b in zip(x.capacities, x.capacities[1:]))
+    assert all(x.text[c.start:c.end] == c.text for c in x.capacities) and ends
+
+
+@pytest.mark.parametrize("text,qualifier", [("about 100 MW", "approx"), ("more than 2 GWh", "min"),
+                                            ("up to 300 MW", "max"), ("200-300 MW", "range"),
+                                            ("300 MW", "exact")])
+def test_capacity_qualifiers(text, qualifier, extract):
+    assert extract(text).capacities[0].qualifier == qualifier
+
+
+POWER = {"kW": 1e-3, "MW": 1.0, "GW": 1e3, "megawatts": 1.0, "gigawatts": 1e3, "kilowatts": 1e-3}
+ENERGY = {"kWh": 1e-3, "MWh": 1.0, "GWh": 1e3, "megawatt-hours": 1.0, "gigawatt-hours": 1e3,
+          "MW h": 1.0, "MWhr": 1.0}
+
+
+def _written(value: float) -> st.SearchStrategy[str]:
+    forms = [f"{value:g}"]
+    if value == int(value) and value >= 1000:
+        forms.append(f"{int(value):,}")
+    return st.sampled_from(forms)
+
+
+@settings(max_examples=150, deadline=None)
+@given(p=st.integers(1, 5000), ratio=st.sampled_from([1, 2, 4, 8]),
+       pu=st.sampled_from(sorted(POWER)), eu=st.sampled_from(sorted(ENERGY)),
+       sep=st.sampled_from([" / ", "/", " and ", ", "]), space=st.sampled_from([" ", ""]),
+       data=st.data())
+def test_capacity_property_pair_round_trip(p, ratio, pu, eu, sep, space, data, extract):
+    e = p * ratio
+    space_p = " " if not pu[0].isupper() else space
+    space_e = " " if not eu[0].isupper() else space
+    text = (f"The company said the {data.draw(_written(p))}{space_p}{pu}{sep}"
+            f"{data.draw(_written(e))}{space_e}{eu} battery is ready.")
+    caps = extract(text).capacities
+    assert len(caps) == 1, (text, caps)
+    assert caps[0].power_mw == pytest.approx(p * POWER[pu])
+    assert caps[0].energy_mwh == pytest.approx(e * ENERGY[eu])
+
+
+@given(st.floats(min_value=0.001, max_value=1e6, allow_nan=False).map(lambda v: round(v, 3)))
+def test_capacity_parse_number_round_trip(v):
+    words = {"one": 1}
+    assert parse_number(f"{v:,.3f}", words) == pytest.approx(v)
+    assert parse_number(repr(v), words) == pytest.approx(v)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="0123456789 .,/-MWhGkKmwabc$%\n", max_size=200))
+def test_capacity_never_raises_on_noise(text, extractor):
+    caps, _ = extractor.capacities(text)
+    for c in caps:
+        assert text[c.start:c.end] == c.text

@@ -1,0 +1,107 @@
+"""The rules loader: every mistake reported as file:line, unsafe patterns refused."""
+import re
+import shutil
+import time
+
+import pytest
+
+from conftest import ROOT
+from pipeline.errors import RulesError
+from pipeline.rules import check_regex_safety, load_rules
+
+
+@pytest.fixture
+def rules_copy(tmp_path):
+    dst = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", dst)
+    return dst
+
+
+def _problems(path):
+    with pytest.raises(RulesError) as exc:
+        load_rules(path)
+    return exc.value.problems
+
+
+def test_rules_bundled_load_and_digest_is_stable(rules):
+    assert len(rules.organizations) >= 300
+    assert rules.digest == load_rules().digest
+
+
+def test_rules_bad_regex_names_file_and_line(rules_copy):
+    f = rules_copy / "events.toml"
+    lines = f.read_text().splitlines()
+    i = next(n for n, l in enumerate(lines) if l.startswith("regex =") and n > 10)
+    lines[i] = "regex = '''(unclosed'''"
+    f.write_text("\n".join(lines) + "\n")
+    problems = _problems(rules_copy)
+    assert any(p.startswith(f"{f}:{i + 1}:") and "missing )" in p for p in problems), problems
+
+
+def test_rules_unsafe_regex_is_refused_at_load(rules_copy):
+    f = rules_copy / "events.toml"
+    f.write_text(f.read_text() + '\n[[pattern]]\nid = "bad"\nregex = \'\'\'(\\w+\\s?)+$\'\'\'\nlabel = "other"\n')
+    problems = _problems(rules_copy)
+    assert any("backtrack" in p and str(f) in p for p in problems), problems
+
+
+def test_rules_unknown_key_and_bad_label(rules_copy):
+    f = rules_copy / "technologies.toml"
+    f.write_text(f.read_text() + '\n[[pattern]]\nid = "x"\nregex = "x"\nlabel = "plutonium"\ncolour = 1\n')
+    problems = _problems(rules_copy)
+    assert any("colour" in p for p in problems)
+
+
+def test_rules_jsonl_errors_report_every_bad_line(rules_copy):
+    f = rules_copy / "organizations.jsonl"
+    good = f.read_text().splitlines()
+    n = len(good)
+    f.write_text("\n".join(good + ['{"id": "x"', '{"id": "tesla", "name": "Other", "type": "other"}',
+                                   '{"id": "y", "name": "Y Co", "type": "wizard"}']) + "\n")
+    problems = _problems(rules_copy)
+    assert any(p.startswith(f"{f}:{n + 1}: not valid JSON") for p in problems)
+    assert any(p.startswith(f"{f}:{n + 2}: duplicate id 'tesla'") for p in problems)
+    assert any(p.startswith(f"{f}:{n + 3}: type") for p in problems)
+
+
+def test_rules_settings_errors_point_at_the_key(rules_copy):
+    f = rules_copy / "settings.toml"
+    text = f.read_text().replace("near_duplicate_score = 90.0", "near_duplicate_score = 190.0")
+    f.write_text(text)
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("near_duplicate_score"))
+    problems = _problems(rules_copy)
+    assert any(p.startswith(f"{f}:{line}:") for p in problems), problems
+
+
+def test_rules_missing_folder_and_file(tmp_path, rules_copy):
+    assert "not found" in _problems(tmp_path / "nope")[0]
+    (rules_copy / "units.toml").unlink()
+    assert any("units.toml: missing rules file" in p for p in _problems(rules_copy))
+
+
+def test_rules_unit_that_is_not_power_or_energy(rules_copy):
+    from pipeline.capacity import CapacityExtractor
+    f = rules_copy / "units.toml"
+    f.write_text(f.read_text() + '\n[[unit]]\nid = "kg"\npint = "kilogram"\ndimension = "power"\naliases = ["kgx"]\n')
+    with pytest.raises(RulesError) as exc:
+        CapacityExtractor(load_rules(rules_copy))
+    assert "'kg'" in str(exc.value) and "not a power unit" in str(exc.value)
+
+
+@pytest.mark.parametrize("regex", [r"(a+)+$", r"(\w+\s?)*x", r"(?:\d+)+\.", r"(x|\w+)+;"])
+def test_rules_safety_check_refuses_nested_repeats(regex):
+    with pytest.raises(ValueError):
+        check_regex_safety(regex)
+
+
+ADVERSARIAL = ["1" * 5000, " " * 5000, "." * 5000, "MW" * 2500, "1,0" * 2000, "a " * 3000,
+               "Aa " * 2000 + "Energy", "1 2 3 " * 1000 + "GWh", "Q" * 3000, "-" * 5000]
+
+
+def test_rules_every_pattern_runs_in_bounded_time(rules):
+    for ps in rules.patterns.values():
+        for p in ps.patterns:
+            for s in ADVERSARIAL:
+                t0 = time.perf_counter()
+                list(p.regex.finditer(s))
+                assert time.perf_counter() - t0 < 0.5, (p.id, s[:10])
