@@ -293,8 +293,10 @@ class CapacityExtractor:
         w = self.settings.kind_window_chars
         before = text[max(s0, q.start - w):q.start]
         after = text[q.end:min(s1, q.end + w)]
+        around = f"{before} QTY {after}"
         for pattern, kind, side in self.kinds:
-            if pattern.regex.search(before if side == "before" else after):
+            window = before if side == "before" else after if side == "after" else around
+            if pattern.regex.search(window):
                 return kind, pattern.id
         return "project", None
 
