@@ -32,12 +32,15 @@ class RunSummary:
     furniture: int
     seconds: float
     out: Path
+    new_snippets: int = 0
+    new_announcements: int = 0
 
     def as_dict(self) -> dict:
         return {"inputs": self.inputs, "snippets": self.snippets,
                 "announcements": self.announcements, "rejects": self.rejects,
-                "furniture": self.furniture, "seconds": round(self.seconds, 3),
-                "out": str(self.out)}
+                "furniture": self.furniture, "new_snippets": self.new_snippets,
+                "new_announcements": self.new_announcements,
+                "seconds": round(self.seconds, 3), "out": str(self.out)}
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,14 @@ def collect(inputs: Iterable[str | Path], rules: Rules, extractor: Extractor,
 
 
 def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
-            dedup: bool = True, workers: int = 1,
-            progress: Progress | None = None) -> tuple[list[Announcement], list[SnippetLink]]:
-    """Deduplicate, extract each cluster's kept text, merge by facts, and link every snippet."""
+            dedup: bool = True, workers: int = 1, progress: Progress | None = None,
+            prior_ids: dict[str, str] | None = None) -> tuple[list[Announcement], list[SnippetLink]]:
+    """Deduplicate, extract each cluster's kept text, merge by facts, and link every snippet.
+
+    `prior_ids` maps snippet ids of earlier runs to their announcement ids: a cluster that holds
+    such snippets keeps the earliest of those ids, so a story keeps its id across batches.
+    """
+    prior_ids = prior_ids or {}
     dd = Deduplicator(rules)
     if dedup:
         cache: dict[int, Extraction] = {}
@@ -95,7 +103,9 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
     links: list[SnippetLink] = []
     for c in merged:
         kept = snippets[c.kept]
-        aid = announcement_id(kept.text)
+        earlier = sorted({prior_ids[snippets[m].snippet_id] for m in c.members
+                          if snippets[m].snippet_id in prior_ids})
+        aid = earlier[0] if earlier else announcement_id(kept.text)
         members = [snippets[m] for m in c.members]
         dates = [s.published for s in members if s.published]
         announcements.append(Announcement(
@@ -156,24 +166,47 @@ def extract_many(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor
 def run(inputs: Iterable[str | Path], out: str | Path, *, rules: Rules | None = None,
         rules_dir: str | Path | None = None, published: dt.date | None = None,
         dedup: bool = True, workers: int = 1, force: bool = False, model: bool = False,
+        fresh: bool = False, against: Sequence[str | Path] = (),
         progress: Progress | None = None) -> RunSummary:
-    """Run the whole pipeline over files or folders and write the three Parquet files."""
+    """Run the whole pipeline over files or folders and write the three Parquet files.
+
+    An earlier run in `out` (unless `fresh`) and the runs in `against` are read first: their
+    snippets join this batch, so repeated input adds nothing and new snippets link to the
+    announcements already there. Output is written atomically: a run killed at any moment leaves
+    the previous output intact, and running again completes the work.
+    """
     started = dt.datetime.now(dt.timezone.utc)
     clock = time.perf_counter()
     out = Path(out)
     rules = rules or load_rules(rules_dir)
     pio.prepare_out(out, force)
     extractor = build_extractor(rules, model=model)
-    snippets, rejects, n_inputs = collect(inputs, rules, extractor, published)
+    prior: list[Snippet] = []
+    prior_ids: dict[str, str] = {}
+    prior_rejects: list[Reject | Furniture] = []
+    for folder in ([] if fresh else [out]) + [Path(a) for a in against]:
+        snips, ids, rejs = pio.read_previous(folder)
+        prior += [s for s in snips if s.snippet_id not in prior_ids]
+        prior_ids.update({k: v for k, v in ids.items() if k not in prior_ids})
+        prior_rejects += rejs
+    new, rejects, n_inputs = collect(inputs, rules, extractor, published)
+    fresh_snippets = [s for s in dict.fromkeys(new) if s.snippet_id not in prior_ids]
+    seen_ids: set[str] = set()
+    snippets = []
+    for s in sorted(prior + fresh_snippets, key=lambda s: (s.source_file, s.line, s.input_id, s.snippet_id)):
+        if s.snippet_id not in seen_ids:
+            seen_ids.add(s.snippet_id)
+            snippets.append(s)
     announcements, links = process(snippets, rules, extractor, dedup=dedup,
-                                   workers=max(1, workers), progress=progress)
+                                   workers=max(1, workers), progress=progress, prior_ids=prior_ids)
     finished = dt.datetime.now(dt.timezone.utc)
     meta = {
         "schema_version": SCHEMA_VERSION, "pipeline_version": __version__,
         "rules_hash": rules.digest, "run_id": uuid.uuid4().hex,
         "started_at": started.isoformat(), "finished_at": finished.isoformat(),
     }
-    rejects_sorted = sorted(rejects, key=lambda r: (r.source_file, r.line, type(r).__name__))
+    all_rejects = list(dict.fromkeys(prior_rejects + rejects))
+    rejects_sorted = sorted(all_rejects, key=lambda r: (r.source_file, r.line, type(r).__name__, str(r)))
     tables = {
         "announcements.parquet": table(ANNOUNCEMENTS, (announcement_row(a) for a in announcements)),
         "snippets.parquet": table(SNIPPETS, (snippet_row(l) for l in links)),
@@ -182,12 +215,15 @@ def run(inputs: Iterable[str | Path], out: str | Path, *, rules: Rules | None = 
     tables = {k: t.replace_schema_metadata({**(t.schema.metadata or {}),
                                             **{m: str(v) for m, v in meta.items()}})
               for k, t in tables.items()}
+    known = set(prior_ids.values())
     summary = RunSummary(inputs=n_inputs, snippets=len(snippets), announcements=len(announcements),
-                         rejects=sum(isinstance(r, Reject) for r in rejects),
-                         furniture=sum(isinstance(r, Furniture) for r in rejects),
-                         seconds=time.perf_counter() - clock, out=out)
-    pio.write_outputs(out, tables, {**meta, "summary": summary.as_dict(),
-                                    "inputs": [str(p) for p in inputs] if isinstance(inputs, list) else []})
+                         rejects=sum(isinstance(r, Reject) for r in all_rejects),
+                         furniture=sum(isinstance(r, Furniture) for r in all_rejects),
+                         seconds=time.perf_counter() - clock, out=out,
+                         new_snippets=len(fresh_snippets),
+                         new_announcements=sum(a.announcement_id not in known for a in announcements))
+    inputs_list = [str(p) for p in inputs] if isinstance(inputs, (list, tuple)) else []
+    pio.write_outputs(out, tables, {**meta, "summary": summary.as_dict(), "inputs": inputs_list})
     return summary
 
 

@@ -38,6 +38,8 @@ def run(inputs: list[Path] = typer.Argument(..., help="Files or folders (.txt .m
         workers: int = typer.Option(1, "--workers", min=1, help="Processes for extraction."),
         model: bool = typer.Option(False, "--model", help="Use en_core_web_sm where the rules find no organisation."),
         force: bool = typer.Option(False, "--force", help="Write into a folder that is not an announce output."),
+        fresh: bool = typer.Option(False, "--fresh", help="Ignore an earlier run in --out instead of adding to it."),
+        against: list[Path] = typer.Option([], "--against", help="Earlier output folder(s) whose announcements new snippets link to."),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")):
     """Ingest, deduplicate, extract and write announcements/snippets/rejects Parquet.
 
@@ -54,13 +56,16 @@ def run(inputs: list[Path] = typer.Argument(..., help="Files or folders (.txt .m
 
         summary = run_batch([str(p) for p in inputs], out_dir, rules_dir=rules,
                             published=_date(published), dedup=not no_dedup, workers=workers,
-                            force=force, model=model, progress=progress)
+                            force=force, model=model, fresh=fresh, against=against,
+                            progress=progress)
     if as_json:
         out.print_json(json.dumps(summary.as_dict()))
         return
-    out.print(f"inputs read: {summary.inputs}  snippets: {summary.snippets}  "
-              f"announcements: {summary.announcements}  rejects: {summary.rejects}  "
-              f"furniture: {summary.furniture}  seconds: {summary.seconds:.2f}  -> {summary.out}/")
+    out.print(f"inputs read: {summary.inputs}  snippets: {summary.snippets} "
+              f"({summary.new_snippets} new)  announcements: {summary.announcements} "
+              f"({summary.new_announcements} new)  rejects: {summary.rejects}  "
+              f"furniture: {summary.furniture}  seconds: {summary.seconds:.2f}  -> {summary.out}/",
+              highlight=False)
 
 
 @app.command()

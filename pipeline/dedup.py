@@ -123,27 +123,30 @@ class Deduplicator:
                 why[max(a, b)] = rule
         return self._clusters(snippets, fps, uf), why
 
-    def _candidate_pairs(self, fps: Sequence[Fingerprint]):
+    def _candidate_pairs(self, fps: Sequence[Fingerprint]) -> list[tuple[int, int]]:
+        """Pairs sharing at least half of the smaller snippet's shingles (fragments share all of
+        theirs, near duplicates most); shingles shared by too many snippets are boilerplate."""
         k = self.s.shingle_words
         index: dict[int, list[int]] = defaultdict(list)
+        sizes: list[int] = []
         for i, fp in enumerate(fps):
             toks = fp.tokens
             if len(toks) < k:
                 grams = {" ".join(toks)} if toks else set()
             else:
                 grams = {" ".join(toks[j:j + k]) for j in range(len(toks) - k + 1)}
+            sizes.append(len(grams))
             for g in grams:
                 index[stable_hash(g)].append(i)
-        seen: set[tuple[int, int]] = set()
+        shared: dict[tuple[int, int], int] = defaultdict(int)
         for members in index.values():
             if len(members) < 2 or len(members) > self.s.max_block_size:
                 continue
             for x in range(len(members)):
                 for y in range(x + 1, len(members)):
-                    pair = (members[x], members[y])
-                    if pair not in seen:
-                        seen.add(pair)
-        return sorted(seen)
+                    shared[(members[x], members[y])] += 1
+        return sorted(pair for pair, n in shared.items()
+                      if 2 * n >= min(sizes[pair[0]], sizes[pair[1]]))
 
     def _verify(self, a: Fingerprint, b: Fingerprint) -> str | None:
         short, long_ = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
@@ -213,15 +216,16 @@ class Deduplicator:
         return merged
 
     def _fact_keys(self, x: Extraction) -> list[tuple]:
-        """Blocking keys: a project capacity value, or the same set of two or more organisations."""
+        """Blocking keys: a project capacity value together with a project country or a party
+        (a merge needs one of them in common), or the same set of two or more organisations."""
+        anchors = [("country", c) for c in x.countries] + [("org", o.name) for o in x.organizations]
         keys: list[tuple] = []
         for c in x.capacities:
             if c.kind != "project":
                 continue
-            if c.energy_mwh:
-                keys.append(("energy", _rounded(c.energy_mwh)))
-            if c.power_mw:
-                keys.append(("power", _rounded(c.power_mw)))
+            for dim, value in (("energy", c.energy_mwh), ("power", c.power_mw)):
+                if value:
+                    keys.extend((dim, _rounded(value), *a) for a in anchors or [("none", "")])
         orgs = sorted({o.name for o in x.organizations})
         if len(orgs) >= 2 and x.event:
             keys.append(("orgs", tuple(orgs), x.event))

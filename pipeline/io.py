@@ -258,6 +258,32 @@ def write_outputs(out: Path, tables: dict[str, pa.Table], marker: dict) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def read_previous(folder: Path) -> tuple[list, dict[str, str], list]:
+    """The snippets, their announcement ids and the rejects of an earlier run in `folder`.
+
+    Returns empty results for a folder that holds no finished run.
+    """
+    from .records import Furniture, Snippet
+
+    if read_marker(folder) is None or not (folder / "snippets.parquet").is_file():
+        return [], {}, []
+    snippets, ids = [], {}
+    for row in pq.read_table(folder / "snippets.parquet").to_pylist():
+        snippets.append(Snippet(row["snippet_id"], row["input_id"], row["source_file"], row["line"],
+                                row["text"], row["url"], row["published"], row["truncated_start"],
+                                row["truncated_end"]))
+        ids[row["snippet_id"]] = row["announcement_id"]
+    rejects = []
+    if (folder / "rejects.parquet").is_file():
+        for row in pq.read_table(folder / "rejects.parquet").to_pylist():
+            if row.get("kind") == "furniture":
+                rejects.append(Furniture(row["source_file"], row["line"],
+                                         row["reason"].removeprefix("furniture: "), row["raw"]))
+            else:
+                rejects.append(Reject(row["source_file"], row["line"], row["reason"], row["raw"]))
+    return snippets, ids, rejects
+
+
 def read_table(path: Path) -> pa.Table:
     return pq.read_table(path)
 
