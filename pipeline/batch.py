@@ -78,8 +78,8 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
     """
     prior_ids = prior_ids or {}
     dd = Deduplicator(rules)
+    cache: dict[int, Extraction] = {}  # snippet index -> extraction, computed once
     if dedup:
-        cache: dict[int, Extraction] = {}
 
         def facts(i: int) -> Extraction:
             if i not in cache:
@@ -91,8 +91,11 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
             c.rules |= {why[m] for m in c.members if m in why}
     else:
         clusters, why = [Cluster(members=[i], kept=i) for i in range(len(snippets))], {}
-    extractions = extract_many([snippets[c.kept] for c in clusters], rules, extractor,
-                               workers=workers, progress=progress)
+    todo = [c.kept for c in clusters if c.kept not in cache]
+    done = extract_many([snippets[i] for i in todo], rules, extractor, workers=workers,
+                        progress=progress)
+    cache.update(zip(todo, done))
+    extractions = [cache[c.kept] for c in clusters]
     by_kept = {c.kept: x for c, x in zip(clusters, extractions)}
     if dedup:
         merged = dd.fact_merge(clusters, extractions, snippets)
@@ -134,7 +137,9 @@ _WORKER: dict[str, Extractor] = {}
 
 
 def _worker_init(rules_root: str, model: bool) -> None:
-    _WORKER["x"] = build_extractor(load_rules(rules_root), model=model)
+    """Build the extractor once per worker, unless the worker was forked with it already."""
+    if "x" not in _WORKER:
+        _WORKER["x"] = build_extractor(load_rules(rules_root), model=model)
 
 
 def _worker_extract(item: tuple[str, dt.date | None]) -> Extraction:
@@ -153,12 +158,17 @@ def extract_many(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor
             if progress and (i % 256 == 0 or i + 1 == total):
                 progress("extract", i + 1, total)
         return out
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                             initargs=(str(rules.root), extractor.model_name is not None)) as pool:
-        for i, x in enumerate(pool.map(_worker_extract, items, chunksize=256)):
-            out.append(x)
-            if progress and (i % 256 == 0 or i + 1 == total):
-                progress("extract", i + 1, total)
+    # Forked workers inherit the built extractor (no second start-up); spawned ones build it.
+    _WORKER["x"] = extractor
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
+                                 initargs=(str(rules.root), extractor.model_name is not None)) as pool:
+            for i, x in enumerate(pool.map(_worker_extract, items, chunksize=128)):
+                out.append(x)
+                if progress and (i % 256 == 0 or i + 1 == total):
+                    progress("extract", i + 1, total)
+    finally:
+        _WORKER.clear()
     return out
 
 
