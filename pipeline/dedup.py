@@ -110,6 +110,7 @@ class Deduplicator:
             if fp.norm in first:
                 if uf.union(first[fp.norm], i):
                     why[i] = "dedup:exact"
+                    why.setdefault(first[fp.norm], "dedup:exact")
             else:
                 first.setdefault(fp.norm, i)
         # blocking on shingles, then verification
@@ -120,7 +121,8 @@ class Deduplicator:
             if rule == "dedup:near-duplicate" and facts is not None and self._conflict(facts(a), facts(b)):
                 continue
             if rule and uf.union(a, b):
-                why[max(a, b)] = rule
+                why.setdefault(a, rule)  # the kept member is labelled "kept" later
+                why.setdefault(b, rule)
         return self._clusters(snippets, fps, uf), why
 
     def _candidate_pairs(self, fps: Sequence[Fingerprint]) -> list[tuple[int, int]]:
