@@ -70,11 +70,14 @@ def collect(inputs: Iterable[str | Path], rules: Rules, extractor: Extractor,
 
 def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
             dedup: bool = True, workers: int = 1, progress: Progress | None = None,
-            prior_ids: dict[str, str] | None = None) -> tuple[list[Announcement], list[SnippetLink]]:
+            prior_ids: dict[str, str] | None = None,
+            engine=None) -> tuple[list[Announcement], list[SnippetLink]]:
     """Deduplicate, extract each cluster's kept text, merge by facts, and link every snippet.
 
     `prior_ids` maps snippet ids of earlier runs to their announcement ids: a cluster that holds
     such snippets keeps the earliest of those ids, so a story keeps its id across batches.
+    `engine` (a `pipeline.distributed.DaskEngine`) runs blocking, verification and extraction
+    on a cluster; the result is the serial one.
     """
     prior_ids = prior_ids or {}
     dd = Deduplicator(rules)
@@ -86,14 +89,18 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
                 cache[i] = extractor(snippets[i].text, snippets[i].published, normalised=True)
             return cache[i]
 
-        clusters, why = dd.text_clusters(snippets, facts)
+        accepted = engine.accepted_pairs(dd, snippets) if engine is not None else None
+        clusters, why = dd.text_clusters(snippets, facts, accepted)
         for c in clusters:
             c.rules |= {why[m] for m in c.members if m in why}
     else:
         clusters, why = [Cluster(members=[i], kept=i) for i in range(len(snippets))], {}
     todo = [c.kept for c in clusters if c.kept not in cache]
-    done = extract_many([snippets[i] for i in todo], rules, extractor, workers=workers,
-                        progress=progress)
+    if engine is not None:
+        done = engine.extract_many([snippets[i] for i in todo])
+    else:
+        done = extract_many([snippets[i] for i in todo], rules, extractor, workers=workers,
+                            progress=progress)
     cache.update(zip(todo, done))
     extractions = [cache[c.kept] for c in clusters]
     by_kept = {c.kept: x for c, x in zip(clusters, extractions)}
@@ -177,6 +184,7 @@ def run(inputs: Iterable[str | Path], out: str | Path, *, rules: Rules | None = 
         rules_dir: str | Path | None = None, published: dt.date | None = None,
         dedup: bool = True, workers: int = 1, force: bool = False, model: bool = False,
         fresh: bool = False, against: Sequence[str | Path] = (),
+        engine: str = "serial", scheduler: str | None = None,
         progress: Progress | None = None) -> RunSummary:
     """Run the whole pipeline over files or folders and write the three Parquet files.
 
@@ -207,8 +215,15 @@ def run(inputs: Iterable[str | Path], out: str | Path, *, rules: Rules | None = 
         if s.snippet_id not in seen_ids:
             seen_ids.add(s.snippet_id)
             snippets.append(s)
-    announcements, links = process(snippets, rules, extractor, dedup=dedup,
-                                   workers=max(1, workers), progress=progress, prior_ids=prior_ids)
+    if engine == "dask":
+        from .distributed import DaskEngine, client_for
+        with client_for(scheduler, workers) as client:
+            announcements, links = process(snippets, rules, extractor, dedup=dedup,
+                                           prior_ids=prior_ids, engine=DaskEngine(client, extractor))
+    else:
+        announcements, links = process(snippets, rules, extractor, dedup=dedup,
+                                       workers=max(1, workers), progress=progress,
+                                       prior_ids=prior_ids)
     finished = dt.datetime.now(dt.timezone.utc)
     meta = {
         "schema_version": SCHEMA_VERSION, "pipeline_version": __version__,

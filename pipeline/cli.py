@@ -40,6 +40,8 @@ def run(inputs: list[Path] = typer.Argument(..., help="Files or folders (.txt .m
         force: bool = typer.Option(False, "--force", help="Write into a folder that is not an announce output."),
         fresh: bool = typer.Option(False, "--fresh", help="Ignore an earlier run in --out instead of adding to it."),
         against: list[Path] = typer.Option([], "--against", help="Earlier output folder(s) whose announcements new snippets link to."),
+        engine: str = typer.Option("serial", "--engine", help="serial, or dask (pip install -e '.[dask]')."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address; default: a LocalCluster of --workers processes."),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")):
     """Ingest, deduplicate, extract and write announcements/snippets/rejects Parquet.
 
@@ -47,6 +49,14 @@ def run(inputs: list[Path] = typer.Argument(..., help="Files or folders (.txt .m
     """
     from .batch import run as run_batch
     from rich.progress import Progress
+
+    if engine not in ("serial", "dask"):
+        raise UsageError(f"--engine {engine!r}: expected serial or dask")
+    if engine == "dask":
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            raise UsageError("--engine dask needs Dask: pip install -e '.[dask]'") from None
 
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("extracting", total=None)
@@ -57,7 +67,7 @@ def run(inputs: list[Path] = typer.Argument(..., help="Files or folders (.txt .m
         summary = run_batch([str(p) for p in inputs], out_dir, rules_dir=rules,
                             published=_date(published), dedup=not no_dedup, workers=workers,
                             force=force, model=model, fresh=fresh, against=against,
-                            progress=progress)
+                            engine=engine, scheduler=scheduler, progress=progress)
     if as_json:
         out.print_json(json.dumps(summary.as_dict()))
         return
