@@ -1,7 +1,7 @@
 PY ?= .venv/bin/python
 ANNOUNCE ?= .venv/bin/announce
 
-.PHONY: install test run eval bench report clean
+.PHONY: install test run eval bench report report-check clean
 
 install:
 	python3 -m venv .venv && .venv/bin/pip install -q -c constraints.txt -e '.[test]'
@@ -24,3 +24,11 @@ report: run
 
 clean:
 	rm -rf out out-* .pytest_cache
+
+# Render the report in headless Chromium (Debian package `chromium`) and keep a screenshot.
+report-check: report
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+	  --disable-background-networking --disable-component-update --disable-sync \
+	  --user-data-dir=$$(mktemp -d) --window-size=1200,2000 \
+	  --screenshot=out/report.png file://$(CURDIR)/out/report.html
+	@test -s out/report.png && echo "out/report.png written"
