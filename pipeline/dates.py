@@ -3,6 +3,11 @@
 Candidate spans come from rules/dates.toml. Absolute day dates are parsed by dateparser (one
 parser, built once, memoised); relative and coarse forms are resolved by calendar arithmetic
 against the snippet's base date, which is the publication date or the snippet's own dateline.
+
+Tense (for dates without a year, weekdays and bare quarters) is read per clause: the later of a
+future cue and a past cue before the date decides ("will begin in March, the developer said on
+Tuesday": March is ahead, Tuesday behind). Roles come from the role:* cues of the rules file,
+whose note says where each is searched and on which conditions (see rules/dates.toml).
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .errors import RulesError
 from .records import DateMention, Dropped
 from .rules import CompiledPattern, Rules
 
@@ -27,8 +33,33 @@ ORDINALS = {w: i for i, w in enumerate(
 ORDINALS.update({"1st": 1, "2nd": 2, "3rd": 3, "4th": 4})
 COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"'(\[])")
+# A sentence ends at . ! ? before a capital; a photo credit right after it ("[Photo/Xinhua]",
+# "(Xinhua/Wang Peng)") still belongs to the sentence it credits.
+SENTENCE_END = re.compile(
+    r"[.!?](?:\s{0,3}(?:\[[^\[\]\n]{1,60}/[^\[\]\n]{1,60}\]|\([A-Z][^()\n]{0,40}/[^()\n]{1,40}\)))?"
+    r"(?=\s+[A-Z\"'(\[]|\s*$)")
 PRECISION_RANK = {"day": 0, "month": 1, "quarter": 2, "year": 3}
+ROLE_WHERE = ("sentence", "prefix", "before", "after")
+# Where a clause ends inside a sentence, for the tense of the dates after it.
+CLAUSE_BREAK = re.compile(r";|\s[-–—]{1,2}\s|,\s++(?:and|but|while|whereas)\b")
+# What may stand before a date that opens its clause: a preposition, "By the end of", "...".
+OPENING = re.compile(r"^[\s.\"'(\[-]{0,6}(?:[A-Za-z]+(?:\s+(?:the\s+)?(?:end|start|beginning|middle)\s+of)?\s+)?$")
+# Labels whose value carries its own year (a year-less date may borrow it when nothing else can).
+EXPLICIT_YEAR = ("day", "day_numeric", "month_year", "iso_month", "numeric_month")
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRule:
+    """A role:* pattern with its note parsed: where it is searched and its conditions."""
+    pattern: CompiledPattern
+    role: str
+    where: str
+    if_cues: tuple[CompiledPattern, ...] = ()
+    unless_cues: tuple[CompiledPattern, ...] = ()
+    after_cues: tuple[CompiledPattern, ...] = ()
+    sentence_cues: tuple[CompiledPattern, ...] = ()
+    labels: frozenset[str] = frozenset()
+    precisions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,10 +112,13 @@ class DateExtractor:
         self.candidates = [p for p in ps.patterns if p.label and ":" not in p.label]
         self.year_before = ps.by_label("year_cue:before")
         self.year_after = ps.by_label("year_cue:after")
+        self.year_det = ps.by_label("year_cue:det")
+        self.year_noun = ps.by_label("year_cue:noun")
         self.future = ps.by_label("tense:future")
-        self.roles = [(p, p.label.split(":")[1], p.note or "sentence") for p in ps.patterns
-                      if p.label and p.label.startswith("role:")]
+        self.past = ps.by_label("tense:past")
+        self.roles = self._role_rules(ps.patterns)
         self.not_after = ps.by_label("not_date:after")
+        self.numeric = [p for p in self.candidates if p.label == "day_numeric"]
         # One parser for absolute dates; RELATIVE_BASE pinned so nothing reads the clock, and
         # missing parts are refused rather than filled from "today".
         self._parser = dateparser.DateDataParser(languages=["en"], settings={
@@ -93,8 +127,43 @@ class DateExtractor:
             "REQUIRE_PARTS": ["day", "month", "year"],
             "DATE_ORDER": "MDY",
             "STRICT_PARSING": True,
+            "PARSERS": ["absolute-time"],  # only written dates reach it: skip relative parsers
         })
         self._parse_day = lru_cache(maxsize=65536)(self._parse_day_uncached)
+
+    @staticmethod
+    def _role_rules(patterns) -> list[RoleRule]:
+        cues = {p.id.split("#", 1)[1]: p for p in patterns
+                if p.label and p.label.startswith("cue:")}
+        rules, problems = [], []
+        for p in patterns:
+            if not (p.label and p.label.startswith("role:")):
+                continue
+            where, *conditions = (p.note or "sentence").split()
+            if where not in ROLE_WHERE:
+                problems.append(f"{p.id}: note must start with one of {', '.join(ROLE_WHERE)}")
+                continue
+            kw: dict[str, list] = {"if": [], "unless": [], "after": [], "sentence": [],
+                                   "label": [], "prec": []}
+            for cond in conditions:
+                key, _, value = cond.partition("=")
+                if key not in kw or not value:
+                    problems.append(f"{p.id}: unknown condition {cond!r} in note")
+                    continue
+                for v in value.split(","):
+                    if key in ("if", "unless", "after", "sentence"):
+                        if v not in cues:
+                            problems.append(f"{p.id}: note names {v!r}, which is no cue:* pattern")
+                            continue
+                        kw[key].append(cues[v])
+                    else:
+                        kw[key].append(v)
+            rules.append(RoleRule(p, p.label.split(":", 1)[1], where, tuple(kw["if"]),
+                                  tuple(kw["unless"]), tuple(kw["after"]), tuple(kw["sentence"]),
+                                  frozenset(kw["label"]), frozenset(kw["prec"])))
+        if problems:
+            raise RulesError([f"rules/dates.toml: {x}" for x in problems])
+        return rules
 
     # -------------------------------------------------------------- public
     def __call__(self, text: str, published: dt.date | None,
@@ -102,30 +171,51 @@ class DateExtractor:
         dropped: list[Dropped] = []
         spans = self._candidates(text, dropped)
         sentences = _sentences(text)
+        order = self._numeric_order(text)
         base = (published, "day") if published else None
         out: list[DateMention] = []
         previous: DateMention | None = None
+        explicit: DateMention | None = None  # the last date that wrote its year out
         # Datelines first: they give the base date for the rest of the snippet.
-        roles = {id(m): self._role(text, m, sentences) for m, _ in spans}
         if base is None:
             for m, pattern in spans:
-                if roles[id(m)] == "publication":
-                    r = self._resolve(text, m, pattern, None, None, sentences)
+                if self._role(text, m, pattern, sentences, None) == "publication":
+                    r = self._resolve(text, m, pattern, None, None, sentences, order)
                     if r and r.value:
                         base = (r.value, r.precision)
                     break
         for m, pattern in spans:
-            r = self._resolve(text, m, pattern, base, previous, sentences)
+            r = self._resolve(text, m, pattern, base, previous, sentences, order)
+            if (r is not None and r.value is None and base is None and explicit is not None
+                    and pattern.label in ("yearless_day", "yearless_month")):
+                # No publication date anywhere: "July 12th, 2014. July 13th" keeps the year
+                # the snippet last wrote out.
+                r = _borrow_year(m, pattern.label, explicit.value.year) or r
             if r is None:
                 dropped.append(Dropped("dates", m.group(), m.start(), m.end(),
                                        "not a valid calendar date", pattern.id))
                 continue
             mention = DateMention(text=m.group().strip(), value=r.value, precision=r.precision,
-                                  role=roles[id(m)], start=m.start(), end=m.end(), rule=pattern.id)
+                                  role=self._role(text, m, pattern, sentences, r.precision),
+                                  start=m.start(), end=m.end(), rule=pattern.id)
             out.append(mention)
             if mention.value is not None:
                 previous = mention
+                if pattern.label in EXPLICIT_YEAR:
+                    explicit = mention
         return out, dropped
+
+    def _numeric_order(self, text: str) -> str | None:
+        """'dmy' or 'mdy' when a numeric date in the snippet settles the order (17/10/2025)."""
+        orders = set()
+        for p in self.numeric:
+            for m in p.regex.finditer(text):
+                a, b = int(m.group("a")), int(m.group("b"))
+                if a > 12 >= b:
+                    orders.add("dmy")
+                elif b > 12 >= a:
+                    orders.add("mdy")
+        return orders.pop() if len(orders) == 1 else None
 
     # -------------------------------------------------------------- candidates
     def _candidates(self, text: str, dropped: list[Dropped]) -> list[tuple[re.Match, CompiledPattern]]:
@@ -156,28 +246,62 @@ class DateExtractor:
         before = text[max(0, a - 25):a]
         after = text[b:b + 20]
         return (any(p.regex.search(before) for p in self.year_before)
-                or any(p.regex.search(after) for p in self.year_after))
+                or any(p.regex.search(after) for p in self.year_after)
+                or (any(p.regex.search(before) for p in self.year_det)
+                    and any(p.regex.search(after) for p in self.year_noun)))
 
     # -------------------------------------------------------------- roles and tense
-    def _role(self, text: str, m: re.Match, sentences) -> str:
+    def _role(self, text: str, m: re.Match, pattern: CompiledPattern, sentences,
+              precision: str | None) -> str:
         s0, s1 = _sentence_of(sentences, m.start())
-        for pattern, role, where in self.roles:
-            if where == "sentence" and pattern.regex.search(text[s0:s1]):
-                return role
-            if where == "before" and pattern.regex.search(text[max(0, m.start() - 80):m.start()]):
-                if role == "publication" and m.start() > 120:
-                    continue
-                if role == "publication" and not any(
-                        p.regex.search(text[m.end():m.end() + 30]) for p, r, w in self.roles
-                        if r == "publication" and w == "after") and pattern.id.endswith("dateline-before"):
-                    continue
-                return role
+        where = {"sentence": text[s0:s1], "prefix": text[s0:m.start()],
+                 "before": text[max(0, m.start() - 80):m.start()],
+                 "after": text[m.end():m.end() + 40]}
+        for rule in self.roles:
+            if rule.labels and pattern.label not in rule.labels:
+                continue
+            if rule.precisions and precision not in rule.precisions:
+                continue
+            if not rule.pattern.regex.search(where[rule.where]):
+                continue
+            if (all(c.regex.search(where["after"]) for c in rule.after_cues)
+                    and all(c.regex.search(where["sentence"]) for c in rule.sentence_cues)
+                    and all(c.regex.search(where["prefix"]) for c in rule.if_cues)
+                    and not any(c.regex.search(where["prefix"]) for c in rule.unless_cues)):
+                return rule.role
         return "event"
 
     def _future(self, text: str, m: re.Match, sentences) -> bool:
-        s0, _ = _sentence_of(sentences, m.start())
+        """Is the clause of the date in the future tense?
+
+        The later of a future and a past cue before the date decides, first within the date's
+        own clause, then within the sentence. A date that opens its clause ("On March 1, the
+        plant will ...", "...; by June 30 it will be built") looks at the first cue after it.
+        With no cue at all the policy default (past) holds."""
+        s0, s1 = _sentence_of(sentences, m.start())
         before = text[s0:m.start()]
-        return any(p.regex.search(before) for p in self.future)
+        cut = max((x.end() for x in CLAUSE_BREAK.finditer(before)), default=0)
+        clause = before[cut:]
+        decided = self._tense(clause, last=True)
+        if decided is None and OPENING.match(clause):
+            after = text[m.end():s1]
+            stop = CLAUSE_BREAK.search(after)
+            decided = self._tense(after[:stop.start()] if stop else after, last=False)
+        if decided is None and cut:
+            decided = self._tense(before, last=True)
+        return bool(decided)
+
+    def _tense(self, span: str, last: bool) -> bool | None:
+        """True (future), False (past) or None (no cue in the span), by the last cue in the
+        span, or by the first one when `last` is false."""
+        fut = [x for p in self.future for x in p.regex.finditer(span)]
+        past = [x for p in self.past for x in p.regex.finditer(span)]
+        if not fut and not past:
+            return None
+        if last:
+            return max((x.end() for x in fut), default=-1) > max((x.end() for x in past), default=-1)
+        end = len(span) + 1
+        return min((x.start() for x in fut), default=end) < min((x.start() for x in past), default=end)
 
     # -------------------------------------------------------------- resolution
     def _year(self, text: str | None) -> int | None:
@@ -200,7 +324,7 @@ class DateExtractor:
 
     def _resolve(self, text: str, m: re.Match, pattern: CompiledPattern,
                  base: tuple[dt.date, str] | None, previous: DateMention | None,
-                 sentences) -> Resolved | None:
+                 sentences, order: str | None = None) -> Resolved | None:
         g = m.groupdict()
         label = pattern.label
         if label == "day":
@@ -217,7 +341,9 @@ class DateExtractor:
             a, b, y = int(g["a"]), int(g["b"]), self._year(g["year"])
             if y is None:
                 return None
-            if g["sep"] == "." or a > 12:
+            # Day first when the number says so, with a dotted date (19.02.2010), or when another
+            # numeric date in the snippet does; else month first (dateparser's MDY).
+            if a > 12 or (b <= 12 and (g["sep"] == "." or order == "dmy")):
                 d, mo = a, b
             else:
                 mo, d = a, b
@@ -235,8 +361,9 @@ class DateExtractor:
             if not qn or qn > 4:
                 return None
             y = self._year(g.get("year")) if g.get("year") else None
-            if y is None and g.get("dir") and base:
-                y = base[0].year + {"last": -1, "next": 1}.get(g["dir"].casefold(), 0)
+            if y is None and g.get("dir") and base:  # "of next year", "of the (current) year"
+                last_word = g["dir"].split()[-1].casefold()
+                y = base[0].year + {"last": -1, "previous": -1, "next": 1}.get(last_word, 0)
             if y is None:
                 if base is None:
                     return Resolved(None, "quarter")
@@ -297,7 +424,8 @@ class DateExtractor:
         g = {k: (v.casefold() if isinstance(v, str) else v) for k, v in m.groupdict().items()}
         note = pattern.note or ""
         unit = g.get("unit") or (note.split("unit=")[1].split()[0] if "unit=" in note else None)
-        direction = g.get("dir") or (note.split("dir=")[1].split()[0] if "dir=" in note else None)
+        direction = (g.get("dir") or g.get("dir2")
+                     or (note.split("dir=")[1].split()[0] if "dir=" in note else None))
         precision = {"day": "day", "week": "day", "month": "month", "quarter": "quarter",
                      "year": "year", "minute": "day", "hour": "day", "named_month": "month",
                      "month_of_year": "month", "day_word": "day", "day_of_month": "day",
@@ -305,7 +433,7 @@ class DateExtractor:
         if base is None or PRECISION_RANK[base[1]] > PRECISION_RANK[precision]:
             return Resolved(None, precision)
         b = base[0]
-        sign = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1,
+        sign = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "following": 1,
                 "this coming": 1, "ago": -1, "from now": 1, "hence": 1}.get(direction or "", 0)
         if unit == "day_word":
             return Resolved(b + dt.timedelta(days={"yesterday": -1, "tomorrow": 1}.get(g["word"], 0)), "day")
@@ -322,7 +450,10 @@ class DateExtractor:
             month = add_months(b, sign) if direction else dt.date(b.year, b.month, 1)
             if not direction:  # "the 27th": this month if not after the base, else last month
                 value = _safe_date(month.year, month.month, d)
-                if value is None or value > b:
+                if self._future(text, m, sentences):  # "bids are due on the 15th": ahead
+                    if value is None or value < b:
+                        month = add_months(b, 1)
+                elif value is None or value > b:
                     month = add_months(b, -1)
             value = _safe_date(month.year, month.month, d)
             return Resolved(value, "day") if value else None
@@ -382,6 +513,16 @@ class DateExtractor:
         if unit == "month":
             return Resolved(add_months(a, sign * count), "month")
         return Resolved(dt.date(a.year + sign * count, 1, 1), "year")
+
+
+def _borrow_year(m: re.Match, label: str, year: int) -> Resolved | None:
+    mo = _month(m.group("month"))
+    if not mo:
+        return None
+    if label == "yearless_month":
+        return Resolved(dt.date(year, mo, 1), "month")
+    value = _safe_date(year, mo, _day(m.group("day")) or 0)
+    return Resolved(value, "day") if value else None
 
 
 def _num(text: str | None) -> int | None:
