@@ -259,37 +259,47 @@ class Deduplicator:
         if self._conflict(a, b):
             return None
         capacity = self._capacities_agree(a, b)
-        orgs_a, orgs_b = {o.name for o in a.organizations}, {o.name for o in b.organizations}
+        orgs_a, orgs_b = _org_keys(a), _org_keys(b)
         same_place = any(
             {p.name for p in a.locations if p.is_project and p.kind in level}
             & {p.name for p in b.locations if p.is_project and p.kind in level}
             for level in (("city", "district"), ("admin1",)))
+        cutoff = self.s.fact_merge_text_score
         if capacity is None:
             # no capacity to compare: only the same organisations and the same event may merge
-            if not (len(orgs_a) >= 2 and orgs_a == orgs_b and a.event and a.event == b.event):
+            if not (len(orgs_a) >= 2 and not _orgs_each_lack(orgs_a, orgs_b)
+                    and _orgs_overlap(orgs_a, orgs_b) and a.event and self._same_event(a, b)):
                 return None
-        elif not (same_place or orgs_a & orgs_b):
-            return None  # nothing but a number in common
+        elif not (same_place or _orgs_overlap(orgs_a, orgs_b)):
+            # only a number and a country in common: the same event and closer wording needed
+            if not (set(a.countries) & set(b.countries) and a.event and b.event
+                    and self._same_event(a, b)):
+                return None
+            cutoff = self.s.fact_merge_country_text_score
         score = fuzz.token_set_ratio(a.text, b.text, processor=fuzz_utils.default_process,
-                                     score_cutoff=self.s.fact_merge_text_score)
+                                     score_cutoff=cutoff)
         return ("dedup:facts" if capacity else "dedup:facts-orgs") if score else None
 
+    def _same_event(self, a: Extraction, b: Extraction) -> bool:
+        """Equal events, or events outlets use for the same moment (settings: compatible_events)."""
+        return a.event == b.event or any(a.event in g and b.event in g for g in self.s.compatible_events)
+
     def _conflict(self, a: Extraction, b: Extraction) -> bool:
-        """A fact that differs: capacity, event, event date, organisations or place."""
+        """A fact that differs: capacity, event, event date, organisations, country, phase, place."""
         if self._capacities_agree(a, b) is False:
             return True
-        if a.event and b.event and a.event != b.event:
+        if a.event and b.event and not self._same_event(a, b):
             return True
         if a.event_date and b.event_date and not _dates_compatible(a.event_date, b.event_date):
             return True
-        orgs_a, orgs_b = {o.name for o in a.organizations}, {o.name for o in b.organizations}
-        if orgs_a and orgs_b and (not orgs_a & orgs_b or (orgs_a - orgs_b and orgs_b - orgs_a)):
+        orgs_a, orgs_b = _org_keys(a), _org_keys(b)
+        if orgs_a and orgs_b and (not _orgs_overlap(orgs_a, orgs_b) or _orgs_each_lack(orgs_a, orgs_b)):
             return True  # different parties, or each names a party the other lacks
         if a.countries and b.countries and not set(a.countries) & set(b.countries):
             return True
         pa, pb = self._phases(a.text), self._phases(b.text)
-        if pa and pb and pa != pb:
-            return True
+        if pa != pb and (pa and pb or any(p != "1" for p in pa ^ pb)):
+            return True  # different phases; a first phase often goes unnamed, a later one not
         for level in (("city", "district"), ("admin1",)):
             pa = {p.name for p in a.locations if p.is_project and p.kind in level}
             pb = {p.name for p in b.locations if p.is_project and p.kind in level}
@@ -319,6 +329,28 @@ class Deduplicator:
                     return False
                 shared += 1
         return bool(shared) or False
+
+
+def _org_keys(x: Extraction) -> frozenset[tuple[str, ...]]:
+    """Organisation names as case-folded word tuples (canonical names already fold aliases)."""
+    return frozenset(tuple(o.name.casefold().split()) for o in x.organizations if o.name.strip())
+
+
+def _same_org(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One name is the other's leading words: "Harmony" and "Harmony Energy" are one party in two
+    outlets' wording; "China Huadian" and "China Datang" are not."""
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+def _orgs_overlap(a: frozenset, b: frozenset) -> bool:
+    return any(_same_org(x, y) for x in a for y in b)
+
+
+def _orgs_each_lack(a: frozenset, b: frozenset) -> bool:
+    """Each side names a party with no counterpart on the other side."""
+    return (any(not any(_same_org(x, y) for y in b) for x in a)
+            and any(not any(_same_org(y, x) for x in a) for y in b))
 
 
 def _rounded(v: float) -> float:
