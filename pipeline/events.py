@@ -1,12 +1,58 @@
 """What and when: the storage technologies named, the snippet's main event, and its date."""
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 
 from .records import Capacity, DateMention, EventMention, Technology
 from .rules import Rules
 
 SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"'(\[])")
+
+# Clause grammar, shared by every event (the event vocabulary itself is in rules/events.toml).
+# A background clause tells what happened before or what is planned around the news: a relative
+# clause ("which broke ground in 2024", "a pilot that entered operation"), an earlier milestone
+# ("a year after it was first connected", "After commissioning its first unit"), a participle
+# aside ("Having closed financing in January", ", unveiled in April 2025,") or an outlook tacked on
+# with ", with" (", with energisation planned for 2027"; a bare "with" is too common: "paired
+# with solar has started operating"). It runs from the marker to the next clause end.
+BACKGROUND = re.compile(
+    r"(?i:\b(?:which|whose|having|once)\b|,\s*with\b|(?<!the )\bfollowing\b"
+    r"|\b(?:years?|months?|weeks?|days?|decades?)\s+(?:after|before|since)\b|\bafter\s+\w+ing\b"
+    r"|\bthat\s+(?=(?:is|was|were|are|has|had|have|will|would|began|begun|started|entered|opened"
+    r"|broke|won|signed|connected|went|came|reached)\b)"
+    r"|,\s*(?:founded|launched|established|set up|created|formed|unveiled|introduced|built"
+    r"|opened|completed|commissioned|acquired)\s+in\b)")
+CLAUSE_END = re.compile(r"[;:()]|,(?!\d)|\s[-–—]{1,2}\s")
+# Between a cue and a date, a break between coordinated clauses: the date tells another event
+# ("has funded 3 GWh, and all projects must be operational by March 2026").
+CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while)\b")
+# A date right after one of these is when the news was told ("the utility said on Tuesday"): it
+# serves every cue of the sentence, so no other cue can claim it and no clause break keeps it
+# from the event, but a date given to the event itself nearby ("said on Wednesday that CATL will
+# start production ... in early 2026") is preferred: a told date counts as STATEMENT_PENALTY
+# characters further away.
+STATEMENT = re.compile(r"(?i:\b(?:said|says|announced|announces|confirmed|confirms|reported|stated"
+                       r"|disclosed|showed|published|told(?:\s+[\w-]+){0,2})(?:\s+(?:on|late|early))?\s*$)")
+STATEMENT_PENALTY = 50
+# A dateline ("SANTIAGO, March 12 --", "Shanghai, March 3, 2025 /PRNewswire/ --") is not part of
+# the first sentence: its date is the publication's even where the dates stage missed that.
+DATELINE = re.compile(r"^[^.!?\n]{0,120}?[\d)/]\s*(?:--|—|–|-)\s+(?=[A-Z])")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue(EventMention):
+    """An event cue; `background` when it sits in a background clause, so it is context for the
+    news rather than the news itself."""
+    background: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MainEvent(Cue):
+    """The chosen cue with the snippet's other cues: `event_date` needs them to tell which dates
+    belong to another event ("connected on Dec 30 and began commercial operation on Jan 6")."""
+    others: tuple[EventMention, ...] = ()
 
 
 class EventExtractor:
@@ -33,41 +79,95 @@ class EventExtractor:
         labels = sorted(first, key=lambda label: (-weight[label], first[label]))
         return labels, mentions
 
-    def events_in(self, text: str) -> list[EventMention]:
-        out: list[EventMention] = []
+    def events_in(self, text: str) -> list[Cue]:
+        """Every cue, earlier patterns winning overlaps, each marked when in a background clause."""
+        out: list[Cue] = []
+        spans = _background_spans(text)
         for p in self.events:
             for m in p.regex.finditer(text):
                 if any(m.start() < e.end and m.end() > e.start for e in out):
                     continue
-                out.append(EventMention(p.label, m.group(), m.start(), m.end(), p.weight, p.id))
+                out.append(Cue(p.label, m.group(), m.start(), m.end(), p.weight, p.id,
+                               _inside(m.start(), spans)))
         return sorted(out, key=lambda e: e.start)
 
 
 def main_event(events: list[EventMention], headline: Capacity | None,
                text_length: int) -> EventMention | None:
-    """The strongest cue; on equal strength, the one nearest the headline capacity (or the
-    start of the text when there is none), since news leads with what happened."""
+    """The strongest cue outside background clauses (or, when every cue is in one, the strongest
+    of those: "a station in Qianxi, which was connected to the grid on Nov. 18" is still news);
+    on equal strength, the one nearest the headline capacity (or the start of the text when there
+    is none), since news leads with what happened."""
     if not events:
         return None
+    news = [e for e in events if not getattr(e, "background", False)] or events
     anchor = headline.start if headline else 0
 
     def score(e: EventMention):
         return (e.weight, -abs(e.start - anchor) / max(text_length, 1))
-    return max(events, key=score)
+    best = max(news, key=score)
+    return MainEvent(best.event, best.text, best.start, best.end, best.weight, best.rule,
+                     getattr(best, "background", False), tuple(e for e in events if e is not best))
 
 
 def event_date(event: EventMention | None, dates: list[DateMention], text: str) -> DateMention | None:
-    """The date of the main event: an event-role date in the event's sentence, nearest first."""
+    """The date of the main event: an event-role date in its sentence (a dateline excluded), in
+    a background clause only when the event is, not behind a clause break, and that no other cue
+    of the same standing is nearer to; the nearest of those. Caption and publication dates are
+    never event dates."""
     if event is None:
         return None
-    candidates = [d for d in dates if d.role == "event" and d.value is not None]
-    if not candidates:
-        return None
     s0, s1 = _sentence(text, event.start)
-    same = [d for d in candidates if s0 <= d.start < s1]
-    if same:
-        return min(same, key=lambda d: min(abs(d.start - event.end), abs(event.start - d.end)))
-    return None
+    head = DATELINE.match(text)
+    if head and head.end() <= event.start:
+        s0 = max(s0, head.end())
+    spans = _background_spans(text)
+    background = getattr(event, "background", False)
+    others = [e for e in getattr(event, "others", ()) if s0 <= e.start < s1 and e.rule != event.rule]
+
+    def told(d: DateMention) -> bool:
+        return STATEMENT.search(text, max(0, d.start - 60), d.start) is not None
+
+    def claimed(d: DateMention) -> bool:
+        """Nearer to another cue standing in the same kind of clause as the date. A cue from
+        the same pattern tells the same event ("a fire ... on Jan 16, forcing the evacuation")
+        and claims nothing (`others` leaves those out)."""
+        near = _distance(text, d, event)
+        return any(_distance(text, d, o) < near for o in others
+                   if getattr(o, "background", False) == _inside(d.start, spans))
+
+    mine = []
+    for d in dates:
+        if d.role != "event" or d.value is None or not s0 <= d.start < s1 \
+                or _inside(d.start, spans) != background:
+            continue
+        broken, gap = _distance(text, d, event)
+        if told(d):
+            mine.append((gap + STATEMENT_PENALTY, d))
+        elif not broken and not claimed(d):
+            mine.append((gap, d))
+    return min(mine, key=lambda m: m[0])[1] if mine else None
+
+
+def _distance(text: str, d: DateMention, e: EventMention) -> tuple[bool, int]:
+    """How far a date is from a cue: whether a clause break lies between them, then the
+    characters between them."""
+    a, b = (d.end, e.start) if d.end <= e.start else (e.end, d.start)
+    return b > a and CLAUSE_BREAK.search(text, a, b) is not None, max(b - a, 0)
+
+
+def _background_spans(text: str) -> list[tuple[int, int]]:
+    ends = [m.end() for m in SENTENCE_END.finditer(text)] + [len(text)]
+    spans = []
+    for m in BACKGROUND.finditer(text):
+        s1 = ends[bisect.bisect_right(ends, m.start())]
+        end = CLAUSE_END.search(text, m.end(), s1)
+        spans.append((m.start(), end.start() if end else s1))
+    return spans
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
