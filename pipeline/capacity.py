@@ -13,6 +13,7 @@ import pint
 from .errors import RulesError
 from .records import Capacity, Dropped
 from .rules import CompiledPattern, Rules, unit_key
+from .spans import sentence_bounds
 
 SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z\"'(]|\s*$)")
 
@@ -148,7 +149,7 @@ class CapacityExtractor:
         found = self._quantities(text, dropped)
         found = self._pair(text, found)
         self._durations(text, found)
-        sentences = _sentence_bounds(text)
+        sentences = sentence_bounds(text, SENTENCE_END)
         out = [self._record(text, q, sentences) for q in found]
         return out, dropped
 
@@ -299,12 +300,3 @@ class CapacityExtractor:
             if pattern.regex.search(window):
                 return kind, pattern.id
         return "project", None
-
-
-def _sentence_bounds(text: str) -> list[tuple[int, int]]:
-    bounds, start = [], 0
-    for m in SENTENCE_END.finditer(text):
-        bounds.append((start, m.end()))
-        start = m.end()
-    bounds.append((start, len(text)))
-    return bounds

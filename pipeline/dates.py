@@ -20,6 +20,7 @@ from functools import lru_cache
 from .errors import RulesError
 from .records import DateMention, Dropped
 from .rules import CompiledPattern, Rules
+from .spans import sentence_bounds
 
 MONTHS = {m.casefold(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.casefold(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -530,12 +531,7 @@ def _num(text: str | None) -> int | None:
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    bounds, start = [], 0
-    for m in SENTENCE_END.finditer(text):
-        bounds.append((start, m.end()))
-        start = m.end()
-    bounds.append((start, len(text)))
-    return bounds
+    return sentence_bounds(text, SENTENCE_END)
 
 
 def _sentence_of(bounds, pos: int) -> tuple[int, int]:

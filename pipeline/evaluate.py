@@ -168,17 +168,28 @@ def _close(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= TOLERANCE * max(abs(a), abs(b)) or abs(a - b) < 1e-12
 
 
-def _score_capacities(case, gold: list[dict], x: Extraction, s: FieldScore) -> None:
-    left = list(x.capacities)
+def _pair_up(case, gold: list[dict], found, same, s: FieldScore, text: str):
+    """One-to-one matching: each gold entry takes the first unused found value `same` accepts.
+    Counts hits and misses; returns the pairs and the found values left over (false hits)."""
+    left = list(found)
+    pairs = []
     for g in gold:
-        hit = next((c for c in left if _close(c.power_mw, g.get("power_mw"))
-                    and _close(c.energy_mwh, g.get("energy_mwh"))), None)
+        hit = next((f for f in left if same(f, g)), None)
         if hit is None:
             s.fn += 1
-            s.misses.append({"case": case, "gold": g, "text": x.text})
+            s.misses.append({"case": case, "gold": g, "text": text})
             continue
         left.remove(hit)
         s.tp += 1
+        pairs.append((g, hit))
+    s.fp += len(left)
+    return pairs, left
+
+
+def _score_capacities(case, gold: list[dict], x: Extraction, s: FieldScore) -> None:
+    pairs, left = _pair_up(case, gold, x.capacities, lambda c, g: (
+        _close(c.power_mw, g.get("power_mw")) and _close(c.energy_mwh, g.get("energy_mwh"))), s, x.text)
+    for g, hit in pairs:
         if "kind" in g:
             s.count("kind", hit.kind == g["kind"])
             if hit.kind != g["kind"]:
@@ -187,27 +198,18 @@ def _score_capacities(case, gold: list[dict], x: Extraction, s: FieldScore) -> N
         if "qualifier" in g:
             s.count("qualifier", hit.qualifier == g["qualifier"])
     for c in left:
-        s.fp += 1
         s.false_hits.append({"case": case, "found": {"text": c.text, "power_mw": c.power_mw,
                                                      "energy_mwh": c.energy_mwh, "kind": c.kind},
                              "rule": c.rule})
 
 
 def _score_dates(case, gold: list[dict], x: Extraction, s: FieldScore) -> None:
-    left = list(x.dates)
-    for g in gold:
-        gv = _gold_date(g.get("value"))
-        hit = next((d for d in left if d.value == gv and d.precision == g.get("precision")), None)
-        if hit is None:
-            s.fn += 1
-            s.misses.append({"case": case, "gold": g, "text": x.text})
-            continue
-        left.remove(hit)
-        s.tp += 1
+    pairs, left = _pair_up(case, gold, x.dates, lambda d, g: (
+        d.value == _gold_date(g.get("value")) and d.precision == g.get("precision")), s, x.text)
+    for g, hit in pairs:
         if g.get("role"):
             s.count("role", hit.role == g["role"])
     for d in left:
-        s.fp += 1
         s.false_hits.append({"case": case, "found": {"text": d.text, "value": str(d.value),
                                                      "precision": d.precision}, "rule": d.rule})
 
