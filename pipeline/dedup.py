@@ -305,6 +305,14 @@ class Deduplicator:
             pb = {p.name for p in b.locations if p.is_project and p.kind in level}
             if pa and pb and not pa & pb:
                 return True
+        # across levels: a town in one and a province in the other that does not contain it
+        la = [p for p in a.locations if p.is_project and p.kind in ("city", "district", "admin1")]
+        lb = [p for p in b.locations if p.is_project and p.kind in ("city", "district", "admin1")]
+        if la and lb:
+            names_a = {p.name for p in la} | {p.admin1 for p in la if p.admin1}
+            names_b = {p.name for p in lb} | {p.admin1 for p in lb if p.admin1}
+            if not names_a & names_b:
+                return True
         return False
 
     def _phases(self, text: str) -> frozenset[str]:
