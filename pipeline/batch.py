@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -250,7 +249,3 @@ def run(inputs: Iterable[str | Path], out: str | Path, *, rules: Rules | None = 
     inputs_list = [str(p) for p in inputs] if isinstance(inputs, (list, tuple)) else []
     pio.write_outputs(out, tables, {**meta, "summary": summary.as_dict(), "inputs": inputs_list})
     return summary
-
-
-def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))

@@ -11,14 +11,13 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import RulesError
-from .records import CAPACITY_KINDS, DATE_ROLES, EVENTS, PRECISIONS, QUALIFIERS, ROLES, TECHNOLOGIES
+from .records import EVENTS, ROLES, TECHNOLOGIES
 
 try:  # Python 3.11+: the regex parser lives in re._parser
     from re import _parser as _sre_parser  # type: ignore[attr-defined]

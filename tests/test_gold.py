@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import ROOT, SHARED
+from conftest import ROOT
 from pipeline.evaluate import evaluate
 
 FLOORS = json.loads((ROOT / "tests" / "floors.json").read_text())

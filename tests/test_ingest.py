@@ -1,6 +1,5 @@
 """Splitting raw scrapes: every snippet found, furniture excluded, lines point into the original."""
 import json
-from pathlib import Path
 
 import pytest
 

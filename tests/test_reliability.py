@@ -1,6 +1,5 @@
 """Hostile input, interrupted runs and repeated batches lose nothing and corrupt nothing."""
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -105,7 +104,6 @@ def test_reliability_kill_at_any_moment_keeps_previous_output(tmp_path):
 def _account(tmp_path, name, data: bytes):
     p = tmp_path / name
     p.write_bytes(data)
-    from pipeline.extraction import build_extractor
     items = list(ingest(read_inputs([p]), _EXTRACTOR.normalise, _EXTRACTOR.rules))
     for i in items:
         assert isinstance(i, (Snippet, Furniture, Reject))

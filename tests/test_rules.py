@@ -1,5 +1,4 @@
 """The rules loader: every mistake reported as file:line, unsafe patterns refused."""
-import re
 import shutil
 import time
 
