@@ -13,7 +13,7 @@ import pint
 from .errors import RulesError
 from .records import Capacity, Dropped
 from .rules import CompiledPattern, Rules, unit_key
-from .spans import sentence_bounds
+from .spans import sentence_bounds, sentence_of
 
 SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z\"'(]|\s*$)")
 
@@ -290,7 +290,7 @@ class CapacityExtractor:
     def _kind(self, text: str, q: _Q, sentences) -> tuple[str, str | None]:
         if q.generation:
             return "other", "units.toml#generation"
-        s0, s1 = next(((a, b) for a, b in sentences if a <= q.start < b), (0, len(text)))
+        s0, s1 = sentence_of(sentences, q.start)
         w = self.settings.kind_window_chars
         before = text[max(s0, q.start - w):q.start]
         after = text[q.end:min(s1, q.end + w)]

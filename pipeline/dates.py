@@ -20,7 +20,7 @@ from functools import lru_cache
 from .errors import RulesError
 from .records import DateMention, Dropped
 from .rules import CompiledPattern, Rules
-from .spans import sentence_bounds
+from .spans import sentence_bounds, sentence_of
 
 MONTHS = {m.casefold(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.casefold(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -254,7 +254,7 @@ class DateExtractor:
     # -------------------------------------------------------------- roles and tense
     def _role(self, text: str, m: re.Match, pattern: CompiledPattern, sentences,
               precision: str | None) -> str:
-        s0, s1 = _sentence_of(sentences, m.start())
+        s0, s1 = sentence_of(sentences, m.start())
         where = {"sentence": text[s0:s1], "prefix": text[s0:m.start()],
                  "before": text[max(0, m.start() - 80):m.start()],
                  "after": text[m.end():m.end() + 40]}
@@ -279,7 +279,7 @@ class DateExtractor:
         own clause, then within the sentence. A date that opens its clause ("On March 1, the
         plant will ...", "...; by June 30 it will be built") looks at the first cue after it.
         With no cue at all the policy default (past) holds."""
-        s0, s1 = _sentence_of(sentences, m.start())
+        s0, s1 = sentence_of(sentences, m.start())
         before = text[s0:m.start()]
         cut = max((x.end() for x in CLAUSE_BREAK.finditer(before)), default=0)
         clause = before[cut:]
@@ -532,7 +532,3 @@ def _num(text: str | None) -> int | None:
 
 def _sentences(text: str) -> list[tuple[int, int]]:
     return sentence_bounds(text, SENTENCE_END)
-
-
-def _sentence_of(bounds, pos: int) -> tuple[int, int]:
-    return next(((a, b) for a, b in bounds if a <= pos < b), bounds[-1])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .records import Capacity, DateMention, EventMention, Technology
 from .rules import Rules
+from .spans import sentence_bounds, sentence_of
 
 SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"'(\[])")
 
@@ -117,7 +118,7 @@ def event_date(event: EventMention | None, dates: list[DateMention], text: str) 
     never event dates."""
     if event is None:
         return None
-    s0, s1 = _sentence(text, event.start)
+    s0, s1 = sentence_of(sentence_bounds(text, SENTENCE_END), event.start)
     head = DATELINE.match(text)
     if head and head.end() <= event.start:
         s0 = max(s0, head.end())
@@ -168,12 +169,3 @@ def _background_spans(text: str) -> list[tuple[int, int]]:
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
-
-
-def _sentence(text: str, pos: int) -> tuple[int, int]:
-    start = 0
-    for m in SENTENCE_END.finditer(text):
-        if m.end() > pos:
-            return start, m.end()
-        start = m.end()
-    return start, len(text)

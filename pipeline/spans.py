@@ -16,3 +16,12 @@ def sentence_bounds(text: str, boundary: re.Pattern) -> list[tuple[int, int]]:
         start = m.end()
     bounds.append((start, len(text)))
     return bounds
+
+
+def sentence_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """The (start, end) of the sentence holding `pos`; the last one for a position at the end.
+
+    >>> sentence_of([(0, 4), (4, 9), (9, 11)], 5), sentence_of([(0, 4)], 4)
+    ((4, 9), (0, 4))
+    """
+    return next(((a, b) for a, b in bounds if a <= pos < b), bounds[-1])
