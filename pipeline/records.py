@@ -78,7 +78,6 @@ class Organization:
     start: int
     end: int
     rule: str
-    country: str | None = None  # the firm's home country, from a demonym or the gazetteer
 
 
 @dataclass(frozen=True, slots=True)
