@@ -10,24 +10,29 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from rapidfuzz import fuzz, utils as fuzz_utils
 
-from .records import Extraction, Snippet
+from .records import DateMention, Extraction, Snippet
 from .rules import Rules
 
 PHASE_WORDS = {"one": "1", "first": "1", "i": "1", "two": "2", "second": "2", "ii": "2",
                "three": "3", "third": "3", "iii": "3", "four": "4", "fourth": "4", "iv": "4"}
 WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
+SENTENCE_STARTERS = frozenset({".", "!", "?", '"', "-"})
+SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "del", "la"})
 
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     tokens: tuple[str, ...]  # case-folded words, truncation edges dropped
     keys: frozenset[str]  # identity-bearing tokens (numbers, names)
+    words: frozenset[str]  # every token, case-folded
     norm: str  # the tokens joined: what rapidfuzz compares
     complete: bool
 
@@ -70,28 +75,30 @@ class Deduplicator:
         self.s = rules.settings.dedup
         self.key_patterns = [p.regex for p in rules["dedup"].by_label("key_token")]
         self.phase_patterns = [p.regex for p in rules["dedup"].by_label("phase")]
+        self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
 
     # -------------------------------------------------------------- level 1
     def fingerprint(self, snippet: Snippet) -> Fingerprint:
-        words = WORD.findall(snippet.text)
+        found = words_of(snippet.text)
+        words = [w for w, _ in found]
         if snippet.truncated_start and words:
             words = words[1:]
         if snippet.truncated_end and words:
             words = words[:-1]
-        keys = set()
-        text = snippet.text
-        for m in WORD.finditer(text):
-            w = m.group()
-            sentence_start = m.start() == 0 or text[:m.start()].rstrip()[-1:] in {".", "!", "?", '"', "-"}
-            if any(p.search(w) for p in self.key_patterns) and not (sentence_start and not w[0].isdigit()):
-                keys.add(w.replace(",", "").casefold())
+        keys = self.key_tokens(found)
         if snippet.truncated_start or snippet.truncated_end:
             # an edge word may be cut in half; it cannot veto
-            edge = {w.casefold() for w in WORD.findall(snippet.text)[:1] + WORD.findall(snippet.text)[-1:]}
-            keys -= edge
+            keys -= {w.casefold() for w, _ in found[:1] + found[-1:]}
         tokens = tuple(w.casefold().replace(",", "") for w in words)
-        return Fingerprint(tokens, frozenset(keys), " ".join(tokens),
+        return Fingerprint(tokens, frozenset(keys), frozenset(tokens), " ".join(tokens),
                            not (snippet.truncated_start or snippet.truncated_end))
+
+    def key_tokens(self, found: Sequence[tuple[str, bool]]) -> set[str]:
+        """Identity-bearing tokens (numbers, names) of `words_of(text)`, case-folded; a
+        capitalised word that only starts a sentence is not one."""
+        return {w.replace(",", "").casefold() for w, sentence_start in found
+                if any(p.search(w) for p in self.key_patterns)
+                and not (sentence_start and not w[0].isdigit())}
 
     def text_clusters(self, snippets: Sequence[Snippet],
                       facts: Callable[[int], Extraction] | None = None,
@@ -136,8 +143,10 @@ class Deduplicator:
         """The merge rule for a candidate pair, or None; near duplicates are checked for a
         conflicting fact when `facts` can extract both."""
         rule = self._verify(a, b)
-        if rule == "dedup:near-duplicate" and facts is not None and self._conflict(*facts()):
-            return None
+        if rule == "dedup:near-duplicate" and facts is not None:
+            x, y = facts()
+            if self.conflict(self.facts_of(x), self.facts_of(y)):
+                return None
         return rule
 
     @staticmethod
@@ -173,7 +182,7 @@ class Deduplicator:
 
     def _verify(self, a: Fingerprint, b: Fingerprint) -> str | None:
         short, long_ = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
-        if not (short.keys <= long_.keys or long_.keys <= short.keys):
+        if keys_conflict(a.keys, a.words, b.keys, b.words):
             return None  # a number or a name differs: a different story
         if not short.complete and len(short.tokens) >= self.s.fragment_min_words:
             if short.norm in long_.norm or fuzz.partial_ratio(
@@ -196,12 +205,37 @@ class Deduplicator:
         return out
 
     # -------------------------------------------------------------- level 2
+    def facts_of(self, x: Extraction) -> Facts:
+        """The facts level 2 compares, computed once per extraction."""
+        sizes = tuple((c.power_mw, c.energy_mwh) for c in x.capacities if c.kind != "factory_annual")
+        headline = x.headline
+        parties = tuple(Party(tuple(o.name.casefold().split()), _initials(o.text, o.name), o.role)
+                        for o in x.organizations if o.name.strip())
+        project = [p for p in x.locations if p.is_project]
+        found = words_of(x.text)
+        towns = [p for p in project if p.kind in ("city", "district")]
+        regions = frozenset(p.name for p in project if p.kind == "admin1")
+        named = frozenset(p.country for p in project
+                          if p.kind in ("country", "admin1", "region") and p.country)
+        town_regions = (frozenset(p.admin1 for p in towns)
+                        if towns and all(p.admin1 for p in towns) else None)
+        return Facts(
+            text=x.text,
+            headline=(headline.power_mw, headline.energy_mwh) if headline else None,
+            sizes=sizes, event=x.event, event_date=x.event_date, parties=parties,
+            countries=frozenset(x.countries), named_countries=named,
+            towns=frozenset(p.name for p in towns), regions=regions, town_regions=town_regions,
+            phases=self._phases(x.text), keys=frozenset(self.key_tokens(found)),
+            words=frozenset(w.casefold().replace(",", "") for w, _ in found),
+            names=self._project_names(x) | frozenset(p.name.casefold() for p in towns))
+
     def fact_merge(self, clusters: list[Cluster], extractions: list[Extraction],
                    snippets: Sequence[Snippet]) -> list[Cluster]:
         """Merge level-1 clusters whose facts agree. `extractions[i]` belongs to `clusters[i]`."""
+        facts = [self.facts_of(x) for x in extractions]
         blocks: dict[tuple, list[int]] = defaultdict(list)
-        for i, x in enumerate(extractions):
-            for key in self._fact_keys(x):
+        for i, f in enumerate(facts):
+            for key in self._fact_keys(f):
                 blocks[key].append(i)
         uf = UnionFind(len(clusters))
         components: dict[int, list[int]] = {i: [i] for i in range(len(clusters))}
@@ -213,11 +247,11 @@ class Deduplicator:
             ra, rb = uf.find(a), uf.find(b)
             if ra == rb:
                 continue
-            rule = self._facts_agree(extractions[a], extractions[b])
+            rule = self._facts_agree(facts[a], facts[b])
             if not rule:
                 continue
             # No chaining across a conflict: every member of one side must agree with the other's.
-            if any(self._conflict(extractions[x], extractions[y])
+            if any(self.conflict(facts[x], facts[y])
                    for x in components[ra] for y in components[rb]):
                 continue
             uf.union(a, b)
@@ -238,82 +272,100 @@ class Deduplicator:
         merged.sort(key=lambda c: c.members[0])
         return merged
 
-    def _fact_keys(self, x: Extraction) -> list[tuple]:
-        """Blocking keys: a project capacity value together with a project country or a party
-        (a merge needs one of them in common), or the same set of two or more organisations."""
-        anchors = [("country", c) for c in x.countries] + [("org", o.name) for o in x.organizations]
+    def _fact_keys(self, f: Facts) -> list[tuple]:
+        """Blocking keys; a merge needs one in common: a capacity value with a country or a
+        party, a party with a place, a project name, or the same parties at the same event."""
+        anchors = [("country", c) for c in sorted(f.countries)] + [("party", p.words) for p in f.parties]
         keys: list[tuple] = []
-        for c in x.capacities:
-            if c.kind != "project":
-                continue
-            for dim, value in (("energy", c.energy_mwh), ("power", c.power_mw)):
+        tol = self.s.capacity_tolerance
+        for power, energy in f.sizes:
+            for dim, value in (("energy", energy), ("power", power)):
                 if value:
-                    keys.extend((dim, _rounded(value), *a) for a in anchors or [("none", "")])
-        orgs = sorted({o.name for o in x.organizations})
-        if len(orgs) >= 2 and x.event:
-            keys.append(("orgs", tuple(orgs), x.event))
+                    # both ends of the tolerance: 3,287 and 3,300 MWh share a bucket
+                    for bucket in sorted({_rounded(value * (1 - tol)), _rounded(value * (1 + tol))}):
+                        keys.extend((dim, bucket, *a) for a in anchors or [("none", "")])
+        for p in f.parties:
+            keys.extend(("party-place", p.words, place) for place in sorted(f.towns | f.regions))
+        keys.extend(("name", n) for n in sorted(f.names))
+        if len(f.parties) >= 2 and f.event:
+            keys.append(("parties", tuple(sorted({p.words for p in f.parties})), self._event_group(f.event)))
         return keys
 
-    def _facts_agree(self, a: Extraction, b: Extraction) -> str | None:
+    def _facts_agree(self, a: Facts, b: Facts) -> str | None:
         """Agreeing facts merge; any conflicting fact vetoes, however similar the words."""
-        if self._conflict(a, b):
+        if self.conflict(a, b):
             return None
         capacity = self._capacities_agree(a, b)
-        orgs_a, orgs_b = _org_keys(a), _org_keys(b)
-        same_place = any(
-            {p.name for p in a.locations if p.is_project and p.kind in level}
-            & {p.name for p in b.locations if p.is_project and p.kind in level}
-            for level in (("city", "district"), ("admin1",)))
+        parties = _parties_overlap(a.parties, b.parties)
+        same_place = bool(a.towns & b.towns or a.regions & b.regions)
+        same_name = bool(a.names & b.names)
+        # "other" (a fire, a record) says nothing about which story it is
+        same_event = bool(a.event and b.event and a.event != "other"
+                          and self._same_event(a.event, b.event))
         cutoff = self.s.fact_merge_text_score
         if capacity is None:
-            # no capacity to compare: only the same organisations and the same event may merge
-            if not (len(orgs_a) >= 2 and not _orgs_each_lack(orgs_a, orgs_b)
-                    and _orgs_overlap(orgs_a, orgs_b) and a.event and self._same_event(a, b)):
+            # no capacity to compare: the same parties at the same event, and two parties or
+            # else the very same event and the same place or project name (an event one side
+            # does not state is no evidence: "completed" and "started construction" of one
+            # project read alike)
+            if not (parties and same_event and not _parties_each_lack(a.parties, b.parties)
+                    and (min(len(a.parties), len(b.parties)) >= 2
+                         or a.event == b.event and (same_place or same_name))):
                 return None
-        elif not (same_place or _orgs_overlap(orgs_a, orgs_b)):
+        elif not (same_place or same_name or parties):
             # only a number and a country in common: the same event and closer wording needed
-            if not (set(a.countries) & set(b.countries) and a.event and b.event
-                    and self._same_event(a, b)):
+            if not (a.countries & b.countries and same_event):
                 return None
             cutoff = self.s.fact_merge_country_text_score
         score = fuzz.token_set_ratio(a.text, b.text, processor=fuzz_utils.default_process,
                                      score_cutoff=cutoff)
         return ("dedup:facts" if capacity else "dedup:facts-orgs") if score else None
 
-    def _same_event(self, a: Extraction, b: Extraction) -> bool:
-        """Equal events, or events outlets use for the same moment (settings: compatible_events)."""
-        return a.event == b.event or any(a.event in g and b.event in g for g in self.s.compatible_events)
+    def _event_group(self, event: str) -> str:
+        """Events outlets use for the same moment share a group (settings: compatible_events)."""
+        return next(("|".join(g) for g in self.s.compatible_events if event in g), event)
 
-    def _conflict(self, a: Extraction, b: Extraction) -> bool:
-        """A fact that differs: capacity, event, event date, organisations, country, phase, place."""
+    def _same_event(self, a: str, b: str) -> bool:
+        return self._event_group(a) == self._event_group(b)
+
+    def conflict(self, a: Facts, b: Facts) -> str | None:
+        """The fact that differs, or None: capacity, event, event date, parties, country, phase,
+        place. A fact one side does not state is no conflict."""
         if self._capacities_agree(a, b) is False:
-            return True
-        if a.event and b.event and not self._same_event(a, b):
-            return True
+            return "capacity"
+        if a.event and b.event and not self._same_event(a.event, b.event):
+            return "event"
         if a.event_date and b.event_date and not _dates_compatible(a.event_date, b.event_date):
-            return True
-        orgs_a, orgs_b = _org_keys(a), _org_keys(b)
-        if orgs_a and orgs_b and (not _orgs_overlap(orgs_a, orgs_b) or _orgs_each_lack(orgs_a, orgs_b)):
-            return True  # different parties, or each names a party the other lacks
-        if a.countries and b.countries and not set(a.countries) & set(b.countries):
-            return True
-        pa, pb = self._phases(a.text), self._phases(b.text)
-        if pa != pb and (pa and pb or any(p != "1" for p in pa ^ pb)):
-            return True  # different phases; a first phase often goes unnamed, a later one not
-        for level in (("city", "district"), ("admin1",)):
-            pa = {p.name for p in a.locations if p.is_project and p.kind in level}
-            pb = {p.name for p in b.locations if p.is_project and p.kind in level}
-            if pa and pb and not pa & pb:
-                return True
-        # across levels: a town in one and a province in the other that does not contain it
-        la = [p for p in a.locations if p.is_project and p.kind in ("city", "district", "admin1")]
-        lb = [p for p in b.locations if p.is_project and p.kind in ("city", "district", "admin1")]
-        if la and lb:
-            names_a = {p.name for p in la} | {p.admin1 for p in la if p.admin1}
-            names_b = {p.name for p in lb} | {p.admin1 for p in lb if p.admin1}
-            if not names_a & names_b:
-                return True
-        return False
+            return "event_date"
+        if a.parties and b.parties and _parties_clash(a.parties, b.parties):
+            return "parties"
+        # countries named in the text; one inferred from a town name alone may be a namesake
+        if a.named_countries and b.named_countries and not a.named_countries & b.named_countries:
+            return "country"
+        if a.phases != b.phases and (a.phases and b.phases or any(p != "1" for p in a.phases ^ b.phases)):
+            return "phase"  # a first phase often goes unnamed, a later one not
+        if a.towns and b.towns and not a.towns & b.towns:
+            return "place"
+        if keys_conflict(a.keys, a.words, b.keys, b.words) and self._one_template(a, b):
+            return "template"  # the same wording around another name or number
+        if a.regions and b.regions and not a.regions & b.regions:
+            return "place"
+        # a town in one and only a province in the other: the province must hold the town;
+        # when the town's province is unknown, only a text that otherwise reads the same (one
+        # template, another place) is told apart
+        for town_side, region_side in ((a, b), (b, a)):
+            if town_side.towns and not region_side.towns and region_side.regions:
+                held = town_side.regions | (town_side.town_regions or frozenset())
+                if held & region_side.regions:
+                    continue
+                if town_side.town_regions is not None or self._one_template(a, b):
+                    return "place"
+        return None
+
+    def _one_template(self, a: Facts, b: Facts) -> bool:
+        """Two texts that read the same apart from a few words."""
+        return bool(fuzz.token_sort_ratio(a.text, b.text, processor=fuzz_utils.default_process,
+                                          score_cutoff=self.s.template_text_score))
 
     def _phases(self, text: str) -> frozenset[str]:
         """Phase or stage numbers named in a text ("phase 2", "second stage")."""
@@ -323,46 +375,137 @@ class Deduplicator:
                 found.add(PHASE_WORDS.get(m.group("n").casefold(), m.group("n").casefold()))
         return frozenset(found)
 
-    def _capacities_agree(self, a: Extraction, b: Extraction) -> bool | None:
-        """True when the headline capacities share a value and none conflicts; None when either
-        has no headline; False on a conflict."""
-        ha, hb = a.headline, b.headline
-        if ha is None or hb is None:
-            return None
+    def _project_names(self, x: Extraction) -> frozenset[str]:
+        """Names a text gives its project ("the Hirohara battery"), apart from party names."""
+        party_words = {w for o in x.organizations for w in o.name.casefold().split()}
+        names = set()
+        for p in self.name_patterns:
+            for m in p.finditer(x.text):
+                name = m.group("name").casefold()
+                if not set(name.split()) & party_words:
+                    names.add(name)
+        return frozenset(names)
+
+    def _capacities_agree(self, a: Facts, b: Facts) -> bool | None:
+        """True when the headline capacities share a value and none differs, False when one
+        differs. When one side has no headline, a headline that matches a size the other side
+        states in passing agrees; otherwise None: nothing to compare."""
         tol = self.s.capacity_tolerance
-        shared = 0
-        for va, vb in ((ha.power_mw, hb.power_mw), (ha.energy_mwh, hb.energy_mwh)):
-            if va is not None and vb is not None:
-                if abs(va - vb) > tol * max(abs(va), abs(vb)):
-                    return False
-                shared += 1
-        return bool(shared) or False
+        both = _sizes_match(a.headline, b.headline, tol) if a.headline and b.headline else None
+        if both is not None:
+            return both
+        if a.headline and b.headline:
+            return None
+        if (a.headline and any(_sizes_match(a.headline, s, tol) for s in b.sizes)
+                or b.headline and any(_sizes_match(b.headline, s, tol) for s in a.sizes)):
+            return True
+        return None
 
 
-def _org_keys(x: Extraction) -> frozenset[tuple[str, ...]]:
-    """Organisation names as case-folded word tuples (canonical names already fold aliases)."""
-    return frozenset(tuple(o.name.casefold().split()) for o in x.organizations if o.name.strip())
+@dataclass(frozen=True, slots=True)
+class Party:
+    words: tuple[str, ...]  # the canonical name, case-folded words
+    initials: frozenset[str]  # acronyms the party may go by ("sec" for Saudi Electricity Company)
+    role: str
 
 
-def _same_org(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """One name is the other's leading words: "Harmony" and "Harmony Energy" are one party in two
-    outlets' wording; "China Huadian" and "China Datang" are not."""
-    n = min(len(a), len(b))
-    return a[:n] == b[:n]
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """One extraction as level 2 compares it."""
+    text: str
+    headline: tuple[float | None, float | None] | None  # (MW, MWh) of the project capacity
+    sizes: tuple[tuple[float | None, float | None], ...]  # every stated capacity but factory output
+    event: str | None
+    event_date: DateMention | None
+    parties: tuple[Party, ...]
+    countries: frozenset[str]
+    named_countries: frozenset[str]  # from a country, province or region named in the text
+    towns: frozenset[str]  # project towns and districts
+    regions: frozenset[str]  # project provinces and states
+    town_regions: frozenset[str] | None  # the provinces of the towns, None when one is unknown
+    phases: frozenset[str]
+    names: frozenset[str]  # project names and towns, case-folded
+    keys: frozenset[str]  # identity-bearing tokens (numbers, names)
+    words: frozenset[str]  # every token, case-folded
 
 
-def _orgs_overlap(a: frozenset, b: frozenset) -> bool:
-    return any(_same_org(x, y) for x in a for y in b)
+def words_of(text: str) -> list[tuple[str, bool]]:
+    """The words of a text with accents folded and numbers split from units ("200MW": "200",
+    "MW"), each with whether it starts a sentence."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    out: list[tuple[str, bool]] = []
+    for m in WORD.finditer(folded):
+        starts = m.start() == 0 or folded[:m.start()].rstrip()[-1:] in SENTENCE_STARTERS
+        for digits, part in groupby(m.group(), key=lambda c: c.isdigit() or c in ".,"):
+            piece = "".join(part).strip(".,")
+            if piece:
+                out.append((piece, starts))
+                starts = False
+    return out
 
 
-def _orgs_each_lack(a: frozenset, b: frozenset) -> bool:
+def keys_conflict(keys_a: frozenset[str], words_a: frozenset[str],
+                  keys_b: frozenset[str], words_b: frozenset[str]) -> bool:
+    """Each side has a number or name that the other's text does not contain at all."""
+    return bool(keys_a - words_b) and bool(keys_b - words_a)
+
+
+def _sizes_match(x: tuple, y: tuple, tol: float) -> bool | None:
+    """True when (MW, MWh) pairs share a value and none differs, False when one differs."""
+    shared = 0
+    for vx, vy in zip(x, y):
+        if vx is not None and vy is not None:
+            if abs(vx - vy) > tol * max(abs(vx), abs(vy)):
+                return False
+            shared += 1
+    return True if shared else None
+
+
+def _initials(*names: str) -> frozenset[str]:
+    """Acronyms of multi-word names, with and without small words ("Six Nations of the Grand
+    River": "snotgr", "sngr")."""
+    out = set()
+    for name in names:
+        words = [w for w in name.casefold().replace("&", " ").replace("-", " ").split() if w[:1].isalnum()]
+        if len(words) >= 2:
+            out.add("".join(w[0] for w in words))
+            out.add("".join(w[0] for w in words if w not in SMALL_WORDS))
+    return frozenset(out)
+
+
+def _same_party(a: Party, b: Party) -> bool:
+    """One name is the other's leading words ("Harmony", "Harmony Energy"; not "China Huadian"
+    and "China Datang"), or one is the other's acronym ("SEC", "Saudi Electricity Company")."""
+    n = min(len(a.words), len(b.words))
+    if a.words[:n] == b.words[:n]:
+        return True
+    return (len(a.words) == 1 and a.words[0] in b.initials) or (len(b.words) == 1 and b.words[0] in a.initials)
+
+
+def _parties_overlap(a: Sequence[Party], b: Sequence[Party]) -> bool:
+    return any(_same_party(x, y) for x in a for y in b)
+
+
+def _parties_each_lack(a: Sequence[Party], b: Sequence[Party]) -> bool:
     """Each side names a party with no counterpart on the other side."""
-    return (any(not any(_same_org(x, y) for y in b) for x in a)
-            and any(not any(_same_org(y, x) for x in a) for y in b))
+    return (any(not any(_same_party(x, y) for y in b) for x in a)
+            and any(not any(_same_party(y, x) for x in a) for y in b))
+
+
+def _parties_clash(a: Sequence[Party], b: Sequence[Party]) -> bool:
+    """Different parties: none in common, or each side names one the other lacks in the same
+    role (two buyers, two suppliers); an extra party in another role is detail one outlet left
+    out."""
+    if not _parties_overlap(a, b):
+        return True
+    lack_a = [x for x in a if not any(_same_party(x, y) for y in b)]
+    lack_b = [y for y in b if not any(_same_party(x, y) for x in a)]
+    return any(x.role == y.role for x in lack_a for y in lack_b)
 
 
 def _rounded(v: float) -> float:
-    return float(f"{v:.3g}")
+    """A blocking bucket: two significant digits."""
+    return float(f"{v:.2g}")
 
 
 def _dates_compatible(a, b) -> bool:

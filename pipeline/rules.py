@@ -49,6 +49,7 @@ class DedupSettings(Strict):
     fragment_min_words: int = Field(ge=1)
     fact_merge_text_score: float = Field(ge=0, le=100)
     fact_merge_country_text_score: float = Field(ge=0, le=100)
+    template_text_score: float = Field(ge=0, le=100)
     capacity_tolerance: float = Field(ge=0, lt=1)
     compatible_events: list[list[str]]
 
