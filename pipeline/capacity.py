@@ -12,7 +12,7 @@ import pint
 
 from .errors import RulesError
 from .records import Capacity, Dropped
-from .rules import CompiledPattern, Rules, unit_key
+from .rules import CompiledPattern, Rules, fold_case, unit_key
 from .spans import sentence_bounds, sentence_of
 
 SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z\"'(]|\s*$)")
@@ -146,9 +146,10 @@ class CapacityExtractor:
     # -------------------------------------------------------------- public
     def __call__(self, text: str) -> tuple[list[Capacity], list[Dropped]]:
         dropped: list[Dropped] = []
-        found = self._quantities(text, dropped)
+        folded = fold_case(text)
+        found = self._quantities(text, folded, dropped)
         found = self._pair(text, found)
-        self._durations(text, found)
+        self._durations(text, folded, found)
         sentences = sentence_bounds(text, SENTENCE_END)
         out = [self._record(text, q, sentences) for q in found]
         return out, dropped
@@ -158,7 +159,7 @@ class CapacityExtractor:
         key = unit_key(written)
         return self.units.get(key) or self.units.get(key.casefold())
 
-    def _quantities(self, text: str, dropped: list[Dropped]) -> list[_Q]:
+    def _quantities(self, text: str, folded: str, dropped: list[Dropped]) -> list[_Q]:
         taken: list[tuple[int, int]] = []
         found: list[_Q] = []
 
@@ -166,6 +167,8 @@ class CapacityExtractor:
             return all(b <= s or a >= e for s, e in taken)
 
         for pattern in self.shared:
+            if not pattern.may_match(folded):
+                continue
             for m in pattern.regex.finditer(text):
                 if not free(m.start(), m.end()):
                     continue
@@ -179,6 +182,8 @@ class CapacityExtractor:
                 found.append(_Q(m.start(), m.end(), n1 * u1.factor, n2 * u2.factor,
                                 self._qualifier(text, m.start()), pattern.id))
         for pattern in self.quantities:
+            if not pattern.may_match(folded):
+                continue
             for m in pattern.regex.finditer(text):
                 if not free(m.start(), m.end()):
                     continue
@@ -244,9 +249,11 @@ class CapacityExtractor:
             i += 1
         return out
 
-    def _durations(self, text: str, found: list[_Q]) -> None:
+    def _durations(self, text: str, folded: str, found: list[_Q]) -> None:
         spans = []
         for pattern in self.durations:
+            if not pattern.may_match(folded):
+                continue
             for m in pattern.regex.finditer(text):
                 if any(q.start <= m.start() < q.end for q in found):
                     continue

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from .errors import RulesError
 from .records import DateMention, Dropped
-from .rules import CompiledPattern, Rules
+from .rules import CompiledPattern, Rules, fold_case
 from .spans import sentence_bounds, sentence_of
 
 MONTHS = {m.casefold(): i for i, m in enumerate(calendar.month_name) if m}
@@ -222,7 +222,10 @@ class DateExtractor:
     def _candidates(self, text: str, dropped: list[Dropped]) -> list[tuple[re.Match, CompiledPattern]]:
         taken: list[tuple[int, int]] = []
         found: list[tuple[re.Match, CompiledPattern]] = []
+        folded = fold_case(text)
         for pattern in self.candidates:
+            if not pattern.may_match(folded):
+                continue
             for m in pattern.regex.finditer(text):
                 a, b = m.span()
                 if a == b or any(a < e and b > s for s, e in taken):

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process, utils as fuzz_utils
 from spacy.matcher import PhraseMatcher
 
 from .records import Dropped, Location, Organization
-from .rules import OrgEntry, Rules, _expand
+from .rules import OrgEntry, Rules, _expand, fold_case
 
 KIND_RANK = {"country": 0, "admin1": 1, "region": 2, "city": 3, "district": 4}
 BROAD_KINDS = ("country", "admin1", "region")
@@ -265,7 +265,10 @@ class EntityExtractor:
             mentions.append((span.start_char, span.end_char, org.name,
                              f"organizations.jsonl#{org.id}", org.type))
         mentions = _longest(mentions)
+        folded = fold_case(text)
         for cue in self.cues:
+            if not cue.may_match(folded):
+                continue
             for m in cue.regex.finditer(text):
                 for raw, a0 in self._split_parties(m.group("name"), m.start("name")):
                     mentions = self._cue_mention(text, raw, a0, a0 + len(raw), cue, mentions, dropped)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .records import Capacity, DateMention, EventMention, Technology
-from .rules import Rules
+from .rules import Rules, fold_case
 from .spans import sentence_bounds, sentence_of
 
 SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"'(\[])")
@@ -67,7 +67,10 @@ class EventExtractor:
         """Canonical technologies, most specific first, then by first mention."""
         mentions: list[Technology] = []
         weight: dict[str, float] = {}
+        folded = fold_case(text)
         for p in self.technologies:
+            if not p.may_match(folded):
+                continue
             for m in p.regex.finditer(text):
                 if any(m.start() < t.end and m.end() > t.start for t in mentions):
                     continue
@@ -84,7 +87,10 @@ class EventExtractor:
         """Every cue, earlier patterns winning overlaps, each marked when in a background clause."""
         out: list[Cue] = []
         spans = _background_spans(text)
+        folded = fold_case(text)
         for p in self.events:
+            if not p.may_match(folded):
+                continue
             for m in p.regex.finditer(text):
                 if any(m.start() < e.end and m.end() > e.start for e in out):
                     continue

@@ -7,12 +7,14 @@ collected and raised at once as a `RulesError`.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -159,6 +161,18 @@ class CompiledPattern:
     label: str | None
     weight: float
     note: str | None = None
+    # Every match contains one string of each group (compared after `fold_case`); see
+    # `required_literals`. Empty: nothing is known, the regex always runs.
+    literals: tuple[tuple[str, ...], ...] = ()
+    literal_tests: tuple[Callable[[str], bool], ...] = ()
+
+    def may_match(self, folded: str) -> bool:
+        """False when the regex cannot match anywhere in the text that `fold_case` turned into
+        `folded`: the cheap test that lets a stage skip most patterns on most snippets."""
+        for holds_one in self.literal_tests:
+            if not holds_one(folded):
+                return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -374,13 +388,16 @@ def _compile_pattern_file(path: Path, model: PatternFile, name: str, problems: l
         try:
             source = _expand(rule.regex, fragments)
             regex = re.compile(source)
-            check_regex_safety(source)
+            tree = _sre_parser.parse(source)
+            _walk(tree)
         except (re.error, ValueError) as exc:
             problems.append(f"{path}:{line}: pattern {rule.id!r}: {exc}")
             ok = False
             continue
+        literals = _literals_of(tree) or ()
         compiled.append(CompiledPattern(f"{name}.toml#{rule.id}", regex, rule.label, rule.weight,
-                                        rule.note))
+                                        rule.note, literals,
+                                        tuple(_literal_scanner(g) for g in literals)))
     for key, frag in fragments.items():
         try:
             source = _expand(frag, fragments)
@@ -460,6 +477,168 @@ def _has_mandatory_char(items) -> bool:
         if name == "BRANCH" and all(_has_mandatory_char(b) for b in av[1]):
             return True
     return False
+
+
+# ---------------------------------------------------------------- literal prefilters
+# A regex's required literals: groups of strings such that every match contains one string of
+# each group ("acquired ... stake": one of the buy verbs and one of the asset nouns). A stage
+# tests them on the case-folded text, each group with one fast literal scan (under 1 us), and
+# runs the regex (10-20 us on a snippet) only when all are there. They are derived from the
+# parsed regex, so they can never disagree with the rules. Only ASCII characters are used.
+LITERAL_SET_LIMIT = 64  # exact strings followed through a regex (the product grows fast)
+LITERAL_GROUP_LIMIT = 400  # strings in one group; past this a group says nothing
+MAX_LITERAL_GROUPS = 3  # the most selective groups tested; more rarely pay for their scan
+SMALL_LITERAL_GROUP = 4  # up to this many strings, `in` tests are faster than a scan
+# The characters re's IGNORECASE matches to ASCII letters beyond str.lower(): dotted and
+# dotless i, long s. Replacing them keeps the folded text as long as the text.
+_CASE_FIXES = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def fold_case(text: str) -> str:
+    """The text as `CompiledPattern.may_match` reads it: lower case, index for index.
+
+    >>> fold_case("ENERGİSED ſtorage")
+    'energised storage'
+    """
+    return text.translate(_CASE_FIXES).lower()
+
+
+def required_literals(source: str) -> tuple[tuple[str, ...], ...] | None:
+    r"""Groups of folded strings: every match of the regex contains one string of each group,
+    most selective group first; None when nothing is required (optional or open-ended parts).
+
+    >>> required_literals(r"(?i:\b(?:will|to)\s+(?:start|begin)s?\b)")
+    (('begin', 'start'), ('to', 'will'))
+    >>> required_literals(r"\d+\s?(?:MW|GW)h?")
+    (('gw', 'mw'),)
+    >>> required_literals(r"^\s*(?:[.,;]|$)") is None
+    True
+    """
+    return _literals_of(_sre_parser.parse(source))
+
+
+def _literals_of(tree) -> tuple[tuple[str, ...], ...] | None:
+    groups = _groups(_sequence(tree))
+    if not groups:
+        return None
+    ranked = sorted(groups, key=_selectivity, reverse=True)[:MAX_LITERAL_GROUPS]
+    return tuple(tuple(sorted(g)) for g in ranked)
+
+
+def _literal_scanner(group: tuple[str, ...]):
+    """A test for any string of a group in folded text: `in` for a few strings (about 0.1 us
+    each), else one case-sensitive alternation, which re scans with a first-character table."""
+    if len(group) <= SMALL_LITERAL_GROUP:
+        return lambda folded: any(x in folded for x in group)
+    search = re.compile("|".join(re.escape(x) for x in sorted(group, key=len, reverse=True))).search
+    return lambda folded: search(folded) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Strings:
+    """What a piece of regex matches: exactly one string of `exact`, or (`exact` None) a text
+    that holds one string of each of the `required` groups."""
+    exact: frozenset[str] | None = None
+    required: frozenset[frozenset[str]] = frozenset()
+
+
+_ANYTHING = _Strings()
+_NOTHING_CONSUMED = _Strings(frozenset({""}))
+
+
+def _as_group(exact: frozenset[str]) -> frozenset[str] | None:
+    """The exact strings as a required group; None when one of them is empty."""
+    if not exact or "" in exact:
+        return None
+    # "mwh" holds "mw": a text with either holds "mw", so the longer one need not be tested
+    return frozenset(x for x in exact if not any(y != x and y in x for y in exact))
+
+
+def _groups(s: _Strings) -> frozenset[frozenset[str]]:
+    if s.exact is not None:
+        group = _as_group(s.exact)
+        return frozenset({group}) if group else frozenset()
+    return s.required
+
+
+def _selectivity(group: frozenset[str]) -> tuple[int, int]:
+    """Longer strings (up to 4 characters) are rarer, then fewer of them."""
+    return min(min(map(len, group)), 4), -len(group)
+
+
+def _sequence(items) -> _Strings:
+    run: frozenset[str] = frozenset({""})  # the exact strings of the current run of pieces
+    exact = True
+    required: set[frozenset[str]] = set()
+    for op, av in items:
+        piece = _piece(str(op), av)
+        if piece.exact is not None and len(run) * len(piece.exact) <= LITERAL_SET_LIMIT:
+            run = frozenset(x + y for x in run for y in piece.exact)
+            continue
+        exact = False
+        required |= _groups(_Strings(run)) | _groups(piece)
+        run = frozenset({""})
+    if exact:
+        return _Strings(run)
+    return _Strings(None, frozenset(required | _groups(_Strings(run))))
+
+
+def _char_set(items) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL" and av < 128:
+            chars.add(fold_case(chr(av)))
+        elif name == "RANGE" and av[1] < 128 and av[1] - av[0] <= 10:
+            chars.update(fold_case(chr(c)) for c in range(av[0], av[1] + 1))
+        else:  # a category, a negation, a wide range or a non-ASCII character
+            return None
+    return frozenset(chars) if len(chars) <= 10 else None
+
+
+def _piece(name: str, av) -> _Strings:
+    if name == "LITERAL":
+        return _Strings(frozenset({fold_case(chr(av))})) if av < 128 else _ANYTHING
+    if name == "IN":
+        chars = _char_set(av)
+        return _Strings(chars) if chars else _ANYTHING
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):
+        return _NOTHING_CONSUMED
+    if name == "SUBPATTERN":
+        return _sequence(av[-1])
+    if name == "ATOMIC_GROUP":
+        return _sequence(av)
+    if name == "BRANCH":
+        branches = [_sequence(b) for b in av[1]]
+        if all(b.exact is not None for b in branches):
+            union = frozenset().union(*(b.exact for b in branches))
+            if len(union) <= LITERAL_SET_LIMIT:
+                return _Strings(union)
+        # One branch matched, so each of its groups has a string there: a group of each branch
+        # together make a group of the alternation; (A and B) or C = (A or C) and (B or C).
+        ranked = [sorted(_groups(b), key=_selectivity, reverse=True)[:2] for b in branches]
+        if not all(ranked):
+            return _ANYTHING
+        choices = itertools.product(*ranked) if math.prod(map(len, ranked)) <= 8 else [
+            [r[0] for r in ranked]]
+        unions = {frozenset().union(*choice) for choice in choices}
+        return _Strings(None, frozenset(u for u in unions if len(u) <= LITERAL_GROUP_LIMIT))
+    if name in _REPEATS:
+        lo, hi, body = av
+        inner = _sequence(body)
+        if hi == 0:
+            return _NOTHING_CONSUMED
+        if lo == 0:
+            if hi == 1 and inner.exact is not None and len(inner.exact) < LITERAL_SET_LIMIT:
+                return _Strings(inner.exact | {""})
+            return _ANYTHING
+        if lo == hi and inner.exact is not None and len(inner.exact) ** lo <= LITERAL_SET_LIMIT:
+            out = frozenset({""})
+            for _ in range(lo):
+                out = frozenset(x + y for x in out for y in inner.exact)
+            return _Strings(out)
+        return _Strings(None, _groups(inner))  # at least one repetition
+    return _ANYTHING  # any character, a class, a back-reference
 
 
 def alias_regex(alias: str) -> str:

@@ -1,4 +1,6 @@
 """The rules loader: every mistake reported as file:line, unsafe patterns refused."""
+import json
+import re
 import shutil
 import time
 
@@ -104,3 +106,44 @@ def test_rules_every_pattern_runs_in_bounded_time(rules):
                 t0 = time.perf_counter()
                 list(p.regex.finditer(s))
                 assert time.perf_counter() - t0 < 0.5, (p.id, s[:10])
+
+
+@pytest.mark.parametrize("regex, text, matches", [
+    (r"(?i:\bconnected\b)", "CONNECTED", True),
+    (r"(?i:sign)", "S\u0130GN", True),                      # dotted capital I is i to re
+    (r"(?i:is)", "\u0131\u017f", True),                      # dotless i and long s are i and s
+    (r"(?i:acquired|bought)\s.{0,40}?\bstake", "bought a stake", True),
+    (r"(?i:acquired|bought)\s.{0,40}?\bstake", "bought a plant", False),
+    (r"\d+\s?(?:MW|GW)h?", "120 MWh", True),
+    (r"\d+\s?(?:MW|GW)h?", "120 kWh", False),
+])
+def test_rules_required_literals_decide_like_the_regex(regex, text, matches):
+    from pipeline.rules import CompiledPattern, _literal_scanner, fold_case, required_literals
+    groups = required_literals(regex) or ()
+    p = CompiledPattern("t#x", re.compile(regex), None, 1.0, None, groups,
+                        tuple(_literal_scanner(g) for g in groups))
+    assert bool(re.search(regex, text)) == matches
+    if matches:
+        assert p.may_match(fold_case(text))
+    else:
+        assert groups and not p.may_match(fold_case(text))
+
+
+def test_rules_literal_prefilter_never_skips_a_match(rules):
+    """Every bundled pattern: wherever the regex matches, its prefilter lets it run (gold
+    texts, their windows, and the adversarial strings)."""
+    from pipeline.rules import fold_case
+    texts = list(ADVERSARIAL)
+    for path in sorted((ROOT / "corpus" / "gold").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            for t in [row.get("text"), *(row.get("texts") or [])]:
+                if isinstance(t, str):
+                    texts += [t, t[len(t) // 3:], t[: len(t) // 2], t.upper()]
+    patterns = [p for ps in rules.patterns.values() for p in ps.patterns]
+    assert sum(bool(p.literals) for p in patterns) > len(patterns) * 0.8
+    for t in texts:
+        folded = fold_case(t)
+        for p in patterns:
+            if not p.may_match(folded):
+                assert p.regex.search(t) is None, (p.id, t[:80])
