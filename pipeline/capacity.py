@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import pint
-
+from .cache import cached
 from .errors import RulesError
 from .records import Capacity, Dropped
 from .rules import CompiledPattern, Rules, fold_case, unit_key
@@ -41,7 +40,14 @@ class _Q:
 
 
 def build_unit_table(rules: Rules) -> dict[str, UnitInfo]:
-    """Alias key -> unit facts, converted with the one pint registry built here."""
+    """Alias key -> unit facts, converted with the one pint registry built here; kept in the
+    build cache, so that a start-up with it neither imports pint nor builds a registry."""
+    return cached("units", rules.digest, lambda: _unit_table(rules))
+
+
+def _unit_table(rules: Rules) -> dict[str, UnitInfo]:
+    import pint
+
     ureg = pint.UnitRegistry()
     problems = []
     for line in rules.units.definitions:

@@ -12,7 +12,7 @@ import json
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Literal
 
@@ -243,6 +243,10 @@ def load_rules(root: str | Path | None = None) -> Rules:
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
 
+    # The regex safety checks parse every pattern and fragment again: skipped for a folder
+    # (byte for byte, with this code) that already passed them once, as the build cache records.
+    from .cache import cached_flag
+    checked = cached_flag("rules-checked", digest.hexdigest()[:16])
     settings = _load_toml_model(root / "settings.toml", Settings, problems)
     units = _load_toml_model(root / "units.toml", UnitFile, problems)
     patterns: dict[str, PatternSet] = {}
@@ -252,7 +256,8 @@ def load_rules(root: str | Path | None = None) -> Rules:
             model = model.model_copy(update={"fragments": {**unit_fragments(units),
                                                            **model.fragments}})
         if model is not None:
-            compiled = _compile_pattern_file(root / f"{name}.toml", model, name, problems)
+            compiled = _compile_pattern_file(root / f"{name}.toml", model, name, problems,
+                                             check=not checked.is_set)
             if compiled is not None:
                 patterns[name] = compiled
     orgs = _load_jsonl(root / "organizations.jsonl", OrgEntry, problems, unique=("name", "aliases"))
@@ -262,7 +267,10 @@ def load_rules(root: str | Path | None = None) -> Rules:
         _check_units(root / "units.toml", units, problems)
     if problems:
         raise RulesError(problems)
-    return Rules(root=root, digest=digest.hexdigest()[:16], settings=settings, units=units,
+    digest_hex = digest.hexdigest()[:16]
+    checked.set()
+    patterns = _with_literals(patterns, digest_hex)
+    return Rules(root=root, digest=digest_hex, settings=settings, units=units,
                  patterns=patterns, organizations=tuple(orgs), places=tuple(places),
                  demonyms=tuple(demonyms))
 
@@ -365,7 +373,8 @@ def _expand(regex: str, fragments: dict[str, str], depth: int = 0) -> str:
     return FRAGMENT_RE.sub(sub, regex)
 
 
-def _compile_pattern_file(path: Path, model: PatternFile, name: str, problems: list[str]):
+def _compile_pattern_file(path: Path, model: PatternFile, name: str, problems: list[str],
+                          check: bool = True):
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     allowed = ALLOWED_LABELS.get(name)
@@ -388,17 +397,15 @@ def _compile_pattern_file(path: Path, model: PatternFile, name: str, problems: l
         try:
             source = _expand(rule.regex, fragments)
             regex = re.compile(source)
-            tree = _sre_parser.parse(source)
-            _walk(tree)
+            if check:
+                check_regex_safety(source)
         except (re.error, ValueError) as exc:
             problems.append(f"{path}:{line}: pattern {rule.id!r}: {exc}")
             ok = False
             continue
-        literals = _literals_of(tree) or ()
         compiled.append(CompiledPattern(f"{name}.toml#{rule.id}", regex, rule.label, rule.weight,
-                                        rule.note, literals,
-                                        tuple(_literal_scanner(g) for g in literals)))
-    for key, frag in fragments.items():
+                                        rule.note))
+    for key, frag in fragments.items() if check else ():
         try:
             source = _expand(frag, fragments)
             re.compile(source)
@@ -515,6 +522,20 @@ def required_literals(source: str) -> tuple[tuple[str, ...], ...] | None:
     True
     """
     return _literals_of(_sre_parser.parse(source))
+
+
+def _with_literals(patterns: dict[str, PatternSet], digest: str) -> dict[str, PatternSet]:
+    """Every pattern with its required literals; the analysis (a quarter of a second for the
+    bundled rules) is kept in the build cache under the rules digest."""
+    from .cache import cached
+
+    def analyse() -> dict[str, tuple[tuple[str, ...], ...]]:
+        return {p.id: required_literals(p.regex.pattern) or ()
+                for ps in patterns.values() for p in ps.patterns}
+    literals = cached("literals", digest, analyse)
+    return {name: replace(ps, patterns=tuple(
+        replace(p, literals=literals[p.id], literal_tests=tuple(map(_literal_scanner, literals[p.id])))
+        for p in ps.patterns)) for name, ps in patterns.items()}
 
 
 def _literals_of(tree) -> tuple[tuple[str, ...], ...] | None:
