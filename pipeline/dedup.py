@@ -12,9 +12,12 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import groupby
+
+import numpy as np
 
 from rapidfuzz import fuzz, utils as fuzz_utils
 
@@ -70,12 +73,45 @@ def stable_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
+@lru_cache(maxsize=1 << 18)
+def _word_hash(word: str) -> int:
+    return stable_hash(word)
+
+
+# Odd 64-bit multipliers, one per position in a shingle (fixed: hashes must not change).
+SHINGLE_MIX = np.array([(0x9E3779B97F4A7C15 * (2 * j + 1)) % (1 << 64) | 1 for j in range(64)],
+                       dtype=np.uint64)
+FINGERPRINT_CACHE = 1 << 16  # fingerprints kept while pairs are verified
+MASK_WORDS = 4  # a snippet's words and key tokens as 256-bit Bloom masks
+
+
+def bloom_mask(words: Iterable[str]) -> list[int]:
+    """A 256-bit Bloom mask of words (two bits each), as MASK_WORDS 64-bit numbers."""
+    bits = 0
+    for w in words:
+        h = _word_hash(w)
+        bits |= (1 << (h & 255)) | (1 << ((h >> 8) & 255))
+    return [(bits >> (64 * j)) & 0xFFFFFFFFFFFFFFFF for j in range(MASK_WORDS)]
+
+
+def may_agree(a: np.ndarray, b: np.ndarray, keys: np.ndarray, words: np.ndarray):
+    """Drop the pairs whose key tokens surely conflict: each side has a key whose bits are
+    missing from the other side's words (a Bloom mask never misses a word it holds, so this
+    drops only pairs `keys_conflict` rejects), before any text is compared."""
+    a_lacks = ((keys[a] & ~words[b]) != 0).any(axis=1)
+    b_lacks = ((keys[b] & ~words[a]) != 0).any(axis=1)
+    keep = ~(a_lacks & b_lacks)
+    return a[keep], b[keep]
+
+
 class Deduplicator:
     def __init__(self, rules: Rules):
         self.s = rules.settings.dedup
         self.key_patterns = [p.regex for p in rules["dedup"].by_label("key_token")]
         self.phase_patterns = [p.regex for p in rules["dedup"].by_label("phase")]
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
+        self._is_key = lru_cache(maxsize=1 << 16)(
+            lambda word: any(p.search(word) for p in self.key_patterns))
 
     # -------------------------------------------------------------- level 1
     def fingerprint(self, snippet: Snippet) -> Fingerprint:
@@ -97,8 +133,7 @@ class Deduplicator:
         """Identity-bearing tokens (numbers, names) of `words_of(text)`, case-folded; a
         capitalised word that only starts a sentence is not one."""
         return {w.replace(",", "").casefold() for w, sentence_start in found
-                if any(p.search(w) for p in self.key_patterns)
-                and not (sentence_start and not w[0].isdigit())}
+                if self._is_key(w) and not (sentence_start and not w[0].isdigit())}
 
     def text_clusters(self, snippets: Sequence[Snippet],
                       facts: Callable[[int], Extraction] | None = None,
@@ -109,34 +144,47 @@ class Deduplicator:
         `facts(i)` extracts snippet i on demand: two complete snippets that read alike but
         state a different fact (event, date, place, party, phase) are kept apart. `accepted`
         gives the verified pairs when another engine computed them (pipeline/distributed.py);
-        replayed in the same order they give the same clusters and rules.
+        replayed in the same order they give the same clusters and rules. Fingerprints are
+        made again when a pair needs them rather than kept for every snippet: memory stays at
+        a few arrays of numbers per snippet.
         """
-        fps = [self.fingerprint(s) for s in snippets]
-        uf = UnionFind(len(snippets))
+        fingerprint = lru_cache(maxsize=FINGERPRINT_CACHE)(lambda i: self.fingerprint(snippets[i]))
+        n = len(snippets)
+        uf = UnionFind(n)
         why: dict[int, str] = {}
-        # exact repeats after normalisation
-        first: dict[str, int] = {}
-        for i, fp in enumerate(fps):
-            if fp.norm in first:
-                if uf.union(first[fp.norm], i):
-                    why[i] = "dedup:exact"
-                    why.setdefault(first[fp.norm], "dedup:exact")
-            else:
-                first.setdefault(fp.norm, i)
+        first: dict[int, int] = {}
+        shingles: list[np.ndarray] = []
+        key_masks = np.zeros((n, MASK_WORDS), dtype=np.uint64)
+        word_masks = np.zeros((n, MASK_WORDS), dtype=np.uint64)
+        for i in range(n):
+            fp = fingerprint(i)
+            # exact repeats after normalisation (a 64-bit hash of the words; equal words confirmed)
+            j = first.setdefault(stable_hash(fp.norm), i)
+            if j != i and fingerprint(j).norm == fp.norm and uf.union(j, i):
+                why[i] = "dedup:exact"
+                why.setdefault(j, "dedup:exact")
+            if accepted is None:
+                shingles.append(self.shingle_hashes(fp.tokens, self.s.shingle_words))
+                key_masks[i] = bloom_mask(fp.keys)
+                word_masks[i] = bloom_mask(fp.words)
         # blocking on shingles, then verification; a pair already joined is not verified again
         if accepted is None:
-            edges = ((a, b, None) for a, b in self.candidate_pairs(fps))
+            a, b = self.candidate_pairs(shingles)
+            del shingles
+            a, b = may_agree(a, b, key_masks, word_masks)
+            edges = ((x, y, None) for x, y in zip(a.tolist(), b.tolist()))
         else:
             edges = iter(accepted)
         for a, b, rule in edges:
             if uf.find(a) == uf.find(b):
                 continue
             if accepted is None:
-                rule = self.verify_pair(fps[a], fps[b], facts and (lambda: (facts(a), facts(b))))
+                rule = self.verify_pair(fingerprint(a), fingerprint(b),
+                                        facts and (lambda: (facts(a), facts(b))))
             if rule and uf.union(a, b):
                 why.setdefault(a, rule)  # the kept member is labelled "kept" later
                 why.setdefault(b, rule)
-        return self._clusters(snippets, fps, uf), why
+        return self._clusters(snippets, uf), why
 
     def verify_pair(self, a: Fingerprint, b: Fingerprint,
                     facts: Callable[[], tuple[Extraction, Extraction]] | None = None) -> str | None:
@@ -150,35 +198,70 @@ class Deduplicator:
         return rule
 
     @staticmethod
-    def shingles(tokens: Sequence[str], k: int) -> set[int]:
-        """Stable hashes of the word k-grams of a snippet (the whole text when shorter)."""
-        if len(tokens) < k:
-            return {stable_hash(" ".join(tokens))} if tokens else set()
-        return {stable_hash(" ".join(tokens[j:j + k])) for j in range(len(tokens) - k + 1)}
+    def shingle_hashes(tokens: Sequence[str], k: int) -> np.ndarray:
+        """Stable 64-bit hashes of the distinct word k-grams of a snippet (of the whole text
+        when shorter), sorted. Each word is hashed once; a k-gram's hash is a fixed mix of its
+        words' hashes, computed for all k-grams of a snippet at once."""
+        if not tokens:
+            return np.empty(0, dtype=np.uint64)
+        ids = np.fromiter((_word_hash(t) for t in tokens), dtype=np.uint64, count=len(tokens))
+        if len(ids) < k:
+            return np.unique(np.array([int((ids * SHINGLE_MIX[:len(ids)]).sum())], dtype=np.uint64))
+        n = len(ids) - k + 1
+        mixed = np.zeros(n, dtype=np.uint64)
+        for j in range(k):
+            mixed += ids[j:j + n] * SHINGLE_MIX[j]  # uint64 arithmetic wraps: a hash, not a sum
+        return np.unique(mixed)
 
-    def keep_pair(self, shared: int, size_a: int, size_b: int) -> bool:
-        """A candidate shares at least half of the smaller snippet's shingles."""
-        return 2 * shared >= min(size_a, size_b)
+    @classmethod
+    def shingles(cls, tokens: Sequence[str], k: int) -> set[int]:
+        """The shingle hashes as Python ints (what the distributed engine shuffles on)."""
+        return set(cls.shingle_hashes(tokens, k).tolist())
 
-    def candidate_pairs(self, fps: Sequence[Fingerprint]) -> list[tuple[int, int]]:
-        """Pairs sharing at least half of the smaller snippet's shingles (fragments share all of
-        theirs, near duplicates most); shingles shared by too many snippets are boilerplate."""
-        index: dict[int, list[int]] = defaultdict(list)
-        sizes: list[int] = []
-        for i, fp in enumerate(fps):
-            grams = self.shingles(fp.tokens, self.s.shingle_words)
-            sizes.append(len(grams))
-            for g in grams:
-                index[g].append(i)
-        shared: dict[tuple[int, int], int] = defaultdict(int)
-        for members in index.values():
-            if len(members) < 2 or len(members) > self.s.max_block_size:
-                continue
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    shared[(members[x], members[y])] += 1
-        return sorted(pair for pair, n in shared.items()
-                      if self.keep_pair(n, sizes[pair[0]], sizes[pair[1]]))
+    def candidate_pairs(self, shingles: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs worth verifying: each snippet is paired with every snippet that holds one of
+        its rarest shingles (settings: blocking_shingles). A fragment's rarest shingles are
+        in the text it was cut from, a near duplicate shares most of its own; shingles held by
+        more than max_block_size snippets are boilerplate and pair nothing.
+
+        Numbers only: every (shingle, snippet) posting goes into two arrays sorted by shingle,
+        so a run of equal shingles is the snippets that hold it and its length is the shingle's
+        document frequency. Cost and memory grow with the postings (about 30 a snippet).
+        `shingles[i]` holds `shingle_hashes` of snippet i; returns the pairs (a < b) sorted."""
+        empty = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+        sizes = [len(h) for h in shingles]
+        if not sum(sizes):
+            return empty
+        owners = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+        all_hashes = np.concatenate(shingles)
+        order = np.argsort(all_hashes, kind="stable")  # stable: owners stay ascending in a run
+        h, o = all_hashes[order], owners[order]
+        del all_hashes, owners, order
+        starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+        lengths = np.diff(np.r_[starts, len(h)])
+        run_of = np.repeat(np.arange(len(starts)), lengths)
+        df = lengths[run_of]
+        useful = (df >= 2) & (df <= self.s.max_block_size)
+        # each snippet's rarest useful shingles: sort its postings by (frequency, hash)
+        sel = np.flatnonzero(useful)
+        sel = sel[np.lexsort((h[sel], df[sel], o[sel]))]
+        first_of_owner = np.r_[True, o[sel][1:] != o[sel][:-1]]
+        group_start = np.maximum.accumulate(np.where(first_of_owner, np.arange(len(sel)), 0))
+        sel = sel[np.arange(len(sel)) - group_start < self.s.blocking_shingles]
+        # pair each chosen posting's snippet with every snippet in its run
+        pairs = []
+        chosen_runs, chosen_owner = run_of[sel], o[sel]
+        for length in np.unique(lengths[chosen_runs]):
+            pick = lengths[chosen_runs] == length
+            members = o[starts[chosen_runs[pick]][:, None] + np.arange(length)[None, :]]
+            me = np.broadcast_to(chosen_owner[pick][:, None], members.shape)
+            a, b = np.minimum(me, members).ravel(), np.maximum(me, members).ravel()
+            keep = a != b
+            pairs.append((a[keep].astype(np.uint64) << np.uint64(32)) | b[keep].astype(np.uint64))
+        if not pairs:
+            return empty
+        keys = np.unique(np.concatenate(pairs))
+        return (keys >> np.uint64(32)).astype(np.int64), (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
 
     def _verify(self, a: Fingerprint, b: Fingerprint) -> str | None:
         short, long_ = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
@@ -194,7 +277,7 @@ class Deduplicator:
             return "dedup:near-duplicate"
         return None
 
-    def _clusters(self, snippets, fps, uf) -> list[Cluster]:
+    def _clusters(self, snippets, uf) -> list[Cluster]:
         groups: dict[int, list[int]] = defaultdict(list)
         for i in range(len(snippets)):
             groups[uf.find(i)].append(i)
@@ -432,11 +515,17 @@ class Facts:
 def words_of(text: str) -> list[tuple[str, bool]]:
     """The words of a text with accents folded and numbers split from units ("200MW": "200",
     "MW"), each with whether it starts a sentence."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    folded = text if text.isascii() else "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     out: list[tuple[str, bool]] = []
     for m in WORD.finditer(folded):
-        starts = m.start() == 0 or folded[:m.start()].rstrip()[-1:] in SENTENCE_STARTERS
-        for digits, part in groupby(m.group(), key=lambda c: c.isdigit() or c in ".,"):
+        start = m.start()
+        starts = start == 0 or folded[max(0, start - 8):start].rstrip()[-1:] in SENTENCE_STARTERS
+        word = m.group()
+        if word.isalpha() or word[0].isdigit() and word[-1].isdigit():
+            out.append((word, starts))
+            continue
+        for digits, part in groupby(word, key=lambda c: c.isdigit() or c in ".,"):
             piece = "".join(part).strip(".,")
             if piece:
                 out.append((piece, starts))

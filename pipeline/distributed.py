@@ -1,7 +1,8 @@
 """The same stages on Dask distributed: dedup blocking and verification, and extraction, as tasks.
 
 Blocking is a shuffle on stable shingle hashes (`stable_hash`, never Python's salted `hash`, so a
-bucket is never split across workers) -> candidate pairs counted -> a verification map -> the
+bucket is never split across workers) -> a shuffle on the snippet, which keeps the buckets of its
+rarest shingles -> candidate pairs (as the serial blocking finds them) -> a verification map -> the
 accepted pairs replayed on the client in the serial order, so clusters, kept texts and ids are
 the serial ones. Extraction is a `map_partitions` whose extractor is built once per worker in a
 module-level cache, never captured in a closure. Level 2 (facts) runs on the client: it works on
@@ -13,7 +14,9 @@ import datetime as dt
 from collections.abc import Sequence
 from contextlib import contextmanager
 
-from .dedup import Deduplicator, Fingerprint
+import numpy as np
+
+from .dedup import Deduplicator, Fingerprint, bloom_mask, may_agree
 from .extraction import Extractor, build_extractor
 from .records import Extraction, Snippet
 from .rules import load_rules
@@ -40,11 +43,20 @@ def _postings(item: tuple[int, tuple[str, ...]], k: int) -> list[tuple[int, int]
     return [(h, i) for h in Deduplicator.shingles(tokens, k)]
 
 
-def _pairs_of_bucket(bucket: tuple[int, list[tuple[int, int]]], max_block: int) -> list[tuple[int, int]]:
-    members = sorted({i for _, i in bucket[1]})
+def _bucket_choices(bucket: tuple[int, list[tuple[int, int]]], max_block: int):
+    """A shingle's bucket: each holder may choose it, with the shingle's frequency."""
+    shingle, postings = bucket
+    members = tuple(sorted({i for _, i in postings}))
     if len(members) < 2 or len(members) > max_block:
         return []
-    return [(members[x], members[y]) for x in range(len(members)) for y in range(x + 1, len(members))]
+    return [(i, len(members), shingle, members) for i in members]
+
+
+def _rarest_pairs(group, rarest: int) -> list[tuple[int, int]]:
+    """A snippet paired with the holders of its rarest shingles, as the serial blocking does."""
+    i, choices = group
+    chosen = sorted(choices, key=lambda c: (c[1], c[2]))[:rarest]
+    return [(min(i, m), max(i, m)) for _, _, _, members in chosen for m in members if m != i]
 
 
 def _verify_partition(pairs: list[tuple[int, int]], fps: Sequence[Fingerprint],
@@ -91,15 +103,22 @@ class DaskEngine:
         import dask.bag as db
 
         fps = [dd.fingerprint(s) for s in snippets]
-        sizes = [len(Deduplicator.shingles(fp.tokens, dd.s.shingle_words)) for fp in fps]
         k, max_block = dd.s.shingle_words, dd.s.max_block_size
         bag = db.from_sequence([(i, fp.tokens) for i, fp in enumerate(fps)], npartitions=self.partitions)
-        counted = (bag.map(_postings, k).flatten()
-                   .groupby(lambda posting: posting[0])          # shuffle on the shingle hash
-                   .map(_pairs_of_bucket, max_block).flatten()
-                   .frequencies())
-        shared = counted.compute()
-        candidates = sorted(p for p, n in shared if dd.keep_pair(n, sizes[p[0]], sizes[p[1]]))
+        found = (bag.map(_postings, k).flatten()
+                 .groupby(lambda posting: posting[0])          # shuffle on the shingle hash
+                 .map(_bucket_choices, max_block).flatten()
+                 .groupby(lambda choice: choice[0])            # shuffle on the snippet
+                 .map(_rarest_pairs, dd.s.blocking_shingles).flatten()
+                 .distinct())
+        pairs = sorted(found.compute())
+        if not pairs:
+            return []
+        a, b = may_agree(np.array([p[0] for p in pairs], dtype=np.int64),
+                         np.array([p[1] for p in pairs], dtype=np.int64),
+                         np.array([bloom_mask(fp.keys) for fp in fps], dtype=np.uint64),
+                         np.array([bloom_mask(fp.words) for fp in fps], dtype=np.uint64))
+        candidates = list(zip(a.tolist(), b.tolist()))
         if not candidates:
             return []
         fps_f = self.client.scatter(fps, broadcast=True)
