@@ -60,17 +60,19 @@ def child_dedup(n: int) -> dict:
     from pipeline.extraction import build_extractor
     from pipeline.records import Snippet
     x = build_extractor()
-    rows = [json.loads(l) for l in corpus(n).open()]
     snippets = []
-    for r in rows:
-        norm = x.normalise(r["text"])
-        snippets.append(Snippet(r["id"], r["id"], "bench", 0, norm.text, None, None,
-                                norm.truncated_start, norm.truncated_end))
-    del rows
+    with corpus(n).open() as fh:
+        for line in fh:
+            r = json.loads(line)
+            norm = x.normalise(r["text"])
+            snippets.append(Snippet(r["id"], r["id"], "bench", 0, norm.text, None, None,
+                                    norm.truncated_start, norm.truncated_end))
+    loaded_mb = peak_mb()
     t0 = time.perf_counter()
     clusters, _ = Deduplicator(x.rules).text_clusters(snippets)
     dt = time.perf_counter() - t0
-    return {"snippets": n, "seconds": dt, "rate": n / dt, "clusters": len(clusters)}
+    return {"snippets": n, "seconds": dt, "rate": n / dt, "clusters": len(clusters),
+            "loaded_mb": loaded_mb}
 
 
 def child_stages(n: int) -> dict:

@@ -81,7 +81,32 @@ def _word_hash(word: str) -> int:
 # Odd 64-bit multipliers, one per position in a shingle (fixed: hashes must not change).
 SHINGLE_MIX = np.array([(0x9E3779B97F4A7C15 * (2 * j + 1)) % (1 << 64) | 1 for j in range(64)],
                        dtype=np.uint64)
-FINGERPRINT_CACHE = 1 << 16  # fingerprints kept while pairs are verified
+FINGERPRINT_CACHE = 1 << 14  # fingerprints kept while pairs are verified
+OWNER_CHUNK = 1 << 16  # snippets whose postings are handled at once
+PAIRS_PER_SLICE = 1 << 21  # candidate pairs made (and thinned) at once
+
+
+class _Postings:
+    """Shingle hashes of many snippets gathered into few arrays (one small array per snippet
+    would cost more in object overhead than in numbers)."""
+
+    def __init__(self):
+        self.chunks: list[np.ndarray] = []
+        self.pending: list[np.ndarray] = []
+        self.sizes: list[int] = []
+
+    def append(self, hashes: np.ndarray) -> None:
+        self.pending.append(hashes)
+        self.sizes.append(len(hashes))
+        if len(self.pending) >= OWNER_CHUNK:
+            self.chunks.append(np.concatenate(self.pending))
+            self.pending = []
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        chunks = self.chunks + ([np.concatenate(self.pending)] if self.pending else [])
+        self.chunks, self.pending = [], []
+        hashes = np.concatenate(chunks) if chunks else np.empty(0, dtype=np.uint64)
+        return hashes, np.asarray(self.sizes, dtype=np.int64)
 MASK_WORDS = 4  # a snippet's words and key tokens as 256-bit Bloom masks
 
 
@@ -153,7 +178,7 @@ class Deduplicator:
         uf = UnionFind(n)
         why: dict[int, str] = {}
         first: dict[int, int] = {}
-        shingles: list[np.ndarray] = []
+        shingles = _Postings()
         key_masks = np.zeros((n, MASK_WORDS), dtype=np.uint64)
         word_masks = np.zeros((n, MASK_WORDS), dtype=np.uint64)
         for i in range(n):
@@ -169,9 +194,9 @@ class Deduplicator:
                 word_masks[i] = bloom_mask(fp.words)
         # blocking on shingles, then verification; a pair already joined is not verified again
         if accepted is None:
-            a, b = self.candidate_pairs(shingles)
+            a, b = self.candidate_pairs(*shingles.arrays(),
+                                        keep=lambda a, b: may_agree(a, b, key_masks, word_masks))
             del shingles
-            a, b = may_agree(a, b, key_masks, word_masks)
             edges = ((x, y, None) for x, y in zip(a.tolist(), b.tolist()))
         else:
             edges = iter(accepted)
@@ -218,50 +243,83 @@ class Deduplicator:
         """The shingle hashes as Python ints (what the distributed engine shuffles on)."""
         return set(cls.shingle_hashes(tokens, k).tolist())
 
-    def candidate_pairs(self, shingles: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    @staticmethod
+    def owner_bits(n: int) -> int:
+        """Bits a posting gives its snippet index: the rest keep the top of the shingle hash."""
+        return max(1, (n - 1).bit_length())
+
+    def candidate_pairs(self, hashes: np.ndarray, sizes: np.ndarray,
+                        keep: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+                        | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Pairs worth verifying: each snippet is paired with every snippet that holds one of
         its rarest shingles (settings: blocking_shingles). A fragment's rarest shingles are
         in the text it was cut from, a near duplicate shares most of its own; shingles held by
         more than max_block_size snippets are boilerplate and pair nothing.
 
-        Numbers only: every (shingle, snippet) posting goes into two arrays sorted by shingle,
-        so a run of equal shingles is the snippets that hold it and its length is the shingle's
-        document frequency. Cost and memory grow with the postings (about 30 a snippet).
-        `shingles[i]` holds `shingle_hashes` of snippet i; returns the pairs (a < b) sorted."""
+        `hashes` holds the `shingle_hashes` of every snippet in order, `sizes` how many each
+        has (the array is reused). Numbers only: a posting is one 64-bit number, the top of
+        the shingle hash above the snippet index, so one in-place sort lines up the holders
+        of each shingle, and a run's length is the shingle's document frequency. Memory is
+        about 12 bytes a posting (some 30 a snippet). Returns the pairs (a < b), sorted."""
         empty = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
-        sizes = [len(h) for h in shingles]
-        if not sum(sizes):
+        total = len(hashes)
+        if not total:
             return empty
-        owners = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
-        all_hashes = np.concatenate(shingles)
-        order = np.argsort(all_hashes, kind="stable")  # stable: owners stay ascending in a run
-        h, o = all_hashes[order], owners[order]
-        del all_hashes, owners, order
-        starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
-        lengths = np.diff(np.r_[starts, len(h)])
-        run_of = np.repeat(np.arange(len(starts)), lengths)
-        df = lengths[run_of]
-        useful = (df >= 2) & (df <= self.s.max_block_size)
-        # each snippet's rarest useful shingles: sort its postings by (frequency, hash)
-        sel = np.flatnonzero(useful)
-        sel = sel[np.lexsort((h[sel], df[sel], o[sel]))]
-        first_of_owner = np.r_[True, o[sel][1:] != o[sel][:-1]]
-        group_start = np.maximum.accumulate(np.where(first_of_owner, np.arange(len(sel)), 0))
-        sel = sel[np.arange(len(sel)) - group_start < self.s.blocking_shingles]
-        # pair each chosen posting's snippet with every snippet in its run
+        bits = self.owner_bits(len(sizes))
+        owner_mask = np.uint64((1 << bits) - 1)
+        shift = np.uint64(bits)
+        np.right_shift(hashes, shift, out=hashes)
+        np.left_shift(hashes, shift, out=hashes)
+        ends = np.cumsum(sizes, dtype=np.int64)
+        for lo in range(0, len(sizes), OWNER_CHUNK):  # in chunks: no array of owners
+            hi = min(lo + OWNER_CHUNK, len(sizes))
+            first = ends[lo] - sizes[lo]
+            hashes[first:ends[hi - 1]] |= np.repeat(np.arange(lo, hi, dtype=np.uint64), sizes[lo:hi])
+        hashes.sort()
+        keys = hashes
+        new_run = np.empty(total, dtype=bool)
+        new_run[0] = True
+        for lo in range(1, total, OWNER_CHUNK * 16):
+            hi = min(lo + OWNER_CHUNK * 16, total)
+            np.not_equal(keys[lo:hi] >> shift, keys[lo - 1:hi - 1] >> shift, out=new_run[lo:hi])
+        starts = np.flatnonzero(new_run)
+        del new_run
+        lengths = np.diff(np.r_[starts, total]).astype(np.int32)
+        useful_run = (lengths >= 2) & (lengths <= self.s.max_block_size)
+        sel = np.flatnonzero(np.repeat(useful_run, lengths))
+        run_of = np.repeat(np.flatnonzero(useful_run), lengths[useful_run])
+        owner = (keys[sel] & owner_mask).astype(np.int64)
+        # each snippet's rarest useful shingles: its postings by (frequency, shingle)
+        order = np.lexsort((keys[sel] >> shift, lengths[run_of], owner))
+        owner, run_of = owner[order], run_of[order]
+        del sel, order
+        first_of_owner = np.r_[True, owner[1:] != owner[:-1]]
+        group_start = np.maximum.accumulate(np.where(first_of_owner, np.arange(len(owner)), 0))
+        chosen = np.arange(len(owner)) - group_start < self.s.blocking_shingles
+        chosen_owner, chosen_run = owner[chosen], run_of[chosen]
+        del owner, run_of, first_of_owner, group_start, chosen
+        # pair each chosen posting's snippet with every holder of its shingle, a slice at a
+        # time; `keep` thins each slice (the key-token veto) so that only survivors are held
         pairs = []
-        chosen_runs, chosen_owner = run_of[sel], o[sel]
-        for length in np.unique(lengths[chosen_runs]):
-            pick = lengths[chosen_runs] == length
-            members = o[starts[chosen_runs[pick]][:, None] + np.arange(length)[None, :]]
-            me = np.broadcast_to(chosen_owner[pick][:, None], members.shape)
-            a, b = np.minimum(me, members).ravel(), np.maximum(me, members).ravel()
-            keep = a != b
-            pairs.append((a[keep].astype(np.uint64) << np.uint64(32)) | b[keep].astype(np.uint64))
+        run_lengths = lengths[chosen_run]
+        for length in np.unique(run_lengths):
+            where = np.flatnonzero(run_lengths == length)
+            step = max(1, PAIRS_PER_SLICE // int(length))
+            for lo in range(0, len(where), step):
+                pick = where[lo:lo + step]
+                members = (keys[starts[chosen_run[pick]][:, None] + np.arange(length)[None, :]]
+                           & owner_mask).astype(np.int64)
+                me = np.broadcast_to(chosen_owner[pick][:, None], members.shape)
+                a, b = np.minimum(me, members).ravel(), np.maximum(me, members).ravel()
+                distinct = a != b
+                a, b = a[distinct], b[distinct]
+                if keep is not None:
+                    a, b = keep(a, b)
+                pairs.append(np.unique((a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)))
         if not pairs:
             return empty
-        keys = np.unique(np.concatenate(pairs))
-        return (keys >> np.uint64(32)).astype(np.int64), (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        found = np.unique(np.concatenate(pairs))
+        return (found >> np.uint64(32)).astype(np.int64), (found & np.uint64(0xFFFFFFFF)).astype(np.int64)
 
     def _verify(self, a: Fingerprint, b: Fingerprint) -> str | None:
         short, long_ = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)

@@ -38,9 +38,10 @@ def _extract_partition(items: list[tuple[int, str, dt.date | None]], rules_root:
     return [(i, x(text, published, normalised=True)) for i, text, published in items]
 
 
-def _postings(item: tuple[int, tuple[str, ...]], k: int) -> list[tuple[int, int]]:
+def _postings(item: tuple[int, tuple[str, ...]], k: int, bits: int) -> list[tuple[int, int]]:
+    """(shingle, snippet) with the shingle hash cut to the bits the serial blocking keeps."""
     i, tokens = item
-    return [(h, i) for h in Deduplicator.shingles(tokens, k)]
+    return sorted({(h >> bits, i) for h in Deduplicator.shingles(tokens, k)})
 
 
 def _bucket_choices(bucket: tuple[int, list[tuple[int, int]]], max_block: int):
@@ -105,7 +106,7 @@ class DaskEngine:
         fps = [dd.fingerprint(s) for s in snippets]
         k, max_block = dd.s.shingle_words, dd.s.max_block_size
         bag = db.from_sequence([(i, fp.tokens) for i, fp in enumerate(fps)], npartitions=self.partitions)
-        found = (bag.map(_postings, k).flatten()
+        found = (bag.map(_postings, k, dd.owner_bits(len(snippets))).flatten()
                  .groupby(lambda posting: posting[0])          # shuffle on the shingle hash
                  .map(_bucket_choices, max_block).flatten()
                  .groupby(lambda choice: choice[0])            # shuffle on the snippet
