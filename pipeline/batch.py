@@ -4,20 +4,20 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
 from . import io as pio
-from .dedup import Cluster, Deduplicator, announcement_id, similarity
+from .dedup import Cluster, Deduplicator, Facts, announcement_id, similarity
 from .extraction import Extractor, build_extractor
 from .ingest import ingest
 from .records import Announcement, Extraction, Furniture, Reject, Snippet, SnippetLink
 from .rules import Rules, load_rules
 from .schema import (ANNOUNCEMENTS, REJECTS, SCHEMA_VERSION, SNIPPETS, announcement_row,
-                     reject_row, snippet_row, table)
+                     record_batches, reject_row, snippet_row)
 
 Progress = Callable[[str, int, int], None]
 
@@ -67,26 +67,63 @@ def collect(inputs: Iterable[str | Path], rules: Rules, extractor: Extractor,
     return snippets, rejects, len(files)
 
 
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """An announcement but its extraction, which waits on disk until its row is written."""
+    announcement_id: str
+    text: str
+    input_ids: tuple[str, ...]
+    source_urls: tuple[str, ...]
+    published: dt.date | None
+    cluster_size: int
+    kept: int
+    merge_rules: tuple[str, ...]
+
+
+class Announcements(Sequence[Announcement]):
+    """The announcements of a run in id order; each one's extraction is read back from the
+    spill store when it is asked for, so a million of them do not sit in memory at once."""
+
+    def __init__(self, pending: list[_Pending], store: pio.SpillStore):
+        self._pending = pending
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        p = self._pending[i]
+        return Announcement(announcement_id=p.announcement_id, text=p.text, input_ids=p.input_ids,
+                            source_urls=p.source_urls, published=p.published,
+                            cluster_size=p.cluster_size, extraction=self._store.get(p.kept),
+                            merge_rules=p.merge_rules)
+
+
 def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
             dedup: bool = True, workers: int = 1, progress: Progress | None = None,
             prior_ids: dict[str, str] | None = None,
-            engine=None) -> tuple[list[Announcement], list[SnippetLink]]:
+            engine=None) -> tuple[Announcements, list[SnippetLink]]:
     """Deduplicate, extract each cluster's kept text, merge by facts, and link every snippet.
 
     `prior_ids` maps snippet ids of earlier runs to their announcement ids: a cluster that holds
     such snippets keeps the earliest of those ids, so a story keeps its id across batches.
     `engine` (a `pipeline.distributed.DaskEngine`) runs blocking, verification and extraction
-    on a cluster; the result is the serial one.
+    on a cluster; the result is the serial one. Extractions go to a spill file as they come;
+    memory keeps one compact record of facts per cluster.
     """
     prior_ids = prior_ids or {}
     dd = Deduplicator(rules)
-    cache: dict[int, Extraction] = {}  # snippet index -> extraction, computed once
+    store = pio.SpillStore()
     if dedup:
 
         def facts(i: int) -> Extraction:
-            if i not in cache:
-                cache[i] = extractor(snippets[i].text, snippets[i].published, normalised=True)
-            return cache[i]
+            if i in store:
+                return store.get(i)
+            x = extractor(snippets[i].text, snippets[i].published, normalised=True)
+            store.put(i, x)
+            return x
 
         accepted = engine.accepted_pairs(dd, snippets) if engine is not None else None
         clusters, why = dd.text_clusters(snippets, facts, accepted)
@@ -94,21 +131,27 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
             c.rules |= {why[m] for m in c.members if m in why}
     else:
         clusters, why = [Cluster(members=[i], kept=i) for i in range(len(snippets))], {}
-    todo = [c.kept for c in clusters if c.kept not in cache]
+    todo = [c.kept for c in clusters if c.kept not in store]
     if engine is not None:
         done = engine.extract_many([snippets[i] for i in todo])
     else:
         done = extract_many([snippets[i] for i in todo], rules, extractor, workers=workers,
                             progress=progress)
-    cache.update(zip(todo, done))
-    extractions = [cache[c.kept] for c in clusters]
-    by_kept = {c.kept: x for c, x in zip(clusters, extractions)}
+    facts_of: dict[int, Facts] = {}
+    for i, x in zip(todo, done):
+        store.put(i, x)
+        if dedup:
+            facts_of[i] = dd.facts_of(x)
     if dedup:
-        merged = dd.fact_merge(clusters, extractions, snippets)
+        for c in clusters:
+            if c.kept not in facts_of:
+                facts_of[c.kept] = dd.facts_of(store.get(c.kept))
+        merged = dd.fact_merge(clusters, [facts_of[c.kept] for c in clusters], snippets)
     else:
         merged = clusters
+    del facts_of
     level1 = {m: c.kept for c in clusters for m in c.members}
-    announcements: list[Announcement] = []
+    pending: list[_Pending] = []
     links: list[SnippetLink] = []
     for c in merged:
         kept = snippets[c.kept]
@@ -117,12 +160,12 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
         aid = earlier[0] if earlier else announcement_id(kept.text)
         members = [snippets[m] for m in c.members]
         dates = [s.published for s in members if s.published]
-        announcements.append(Announcement(
+        pending.append(_Pending(
             announcement_id=aid, text=kept.text,
             input_ids=tuple(sorted(s.input_id for s in members)),
             source_urls=tuple(sorted({s.url for s in members if s.url})),
             published=min(dates) if dates else None, cluster_size=len(members),
-            extraction=by_kept[c.kept], merge_rules=tuple(sorted(c.rules))))
+            kept=c.kept, merge_rules=tuple(sorted(c.rules))))
         for m in c.members:
             if m == c.kept:
                 rule = "kept"
@@ -133,9 +176,9 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
             links.append(SnippetLink(snippets[m], aid,
                                      100.0 if m == c.kept else similarity(snippets[m].text, kept.text),
                                      rule))
-    announcements.sort(key=lambda a: a.announcement_id)
+    pending.sort(key=lambda a: a.announcement_id)
     links.sort(key=lambda l: (l.snippet.source_file, l.snippet.line, l.snippet.input_id))
-    return announcements, links
+    return Announcements(pending, store), links
 
 
 # -------------------------------------------------------------- extraction, serial or parallel
@@ -154,28 +197,27 @@ def _worker_extract(item: tuple[str, dt.date | None]) -> Extraction:
 
 
 def extract_many(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
-                 workers: int = 1, progress: Progress | None = None) -> list[Extraction]:
+                 workers: int = 1, progress: Progress | None = None) -> Iterator[Extraction]:
+    """Extract every snippet, in order, as the results come (a generator)."""
     items = [(s.text, s.published) for s in snippets]
     total = len(items)
-    out: list[Extraction] = []
     if workers <= 1 or total < 200:
         for i, (text, published) in enumerate(items):
-            out.append(extractor(text, published, normalised=True))
+            yield extractor(text, published, normalised=True)
             if progress and (i % 256 == 0 or i + 1 == total):
                 progress("extract", i + 1, total)
-        return out
+        return
     # Forked workers inherit the built extractor (no second start-up); spawned ones build it.
     _WORKER["x"] = extractor
     try:
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
                                  initargs=(str(rules.root), extractor.model_name is not None)) as pool:
             for i, x in enumerate(pool.map(_worker_extract, items, chunksize=128)):
-                out.append(x)
+                yield x
                 if progress and (i % 256 == 0 or i + 1 == total):
                     progress("extract", i + 1, total)
     finally:
         _WORKER.clear()
-    return out
 
 
 # -------------------------------------------------------------- the whole run
@@ -231,14 +273,15 @@ def run(inputs: Iterable[str | Path], out: str | Path, *, rules: Rules | None = 
     }
     all_rejects = list(dict.fromkeys(prior_rejects + rejects))
     rejects_sorted = sorted(all_rejects, key=lambda r: (r.source_file, r.line, type(r).__name__, str(r)))
+    tagged = {k: s.with_metadata({**(s.metadata or {}), **{m: str(v) for m, v in meta.items()}})
+              for k, s in (("a", ANNOUNCEMENTS), ("s", SNIPPETS), ("r", REJECTS))}
     tables = {
-        "announcements.parquet": table(ANNOUNCEMENTS, (announcement_row(a) for a in announcements)),
-        "snippets.parquet": table(SNIPPETS, (snippet_row(l) for l in links)),
-        "rejects.parquet": table(REJECTS, (reject_row(r) for r in rejects_sorted)),
+        "announcements.parquet": (tagged["a"], record_batches(
+            tagged["a"], (announcement_row(a) for a in announcements))),
+        "snippets.parquet": (tagged["s"], record_batches(tagged["s"], (snippet_row(l) for l in links))),
+        "rejects.parquet": (tagged["r"], record_batches(
+            tagged["r"], (reject_row(r) for r in rejects_sorted))),
     }
-    tables = {k: t.replace_schema_metadata({**(t.schema.metadata or {}),
-                                            **{m: str(v) for m, v in meta.items()}})
-              for k, t in tables.items()}
     known = set(prior_ids.values())
     summary = RunSummary(inputs=n_inputs, snippets=len(snippets), announcements=len(announcements),
                          rejects=sum(isinstance(r, Reject) for r in all_rejects),

@@ -137,6 +137,7 @@ class Deduplicator:
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
         self._is_key = lru_cache(maxsize=1 << 16)(
             lambda word: any(p.search(word) for p in self.key_patterns))
+        self._keys_words = lru_cache(maxsize=1 << 12)(self._text_keys_words)
 
     # -------------------------------------------------------------- level 1
     def fingerprint(self, snippet: Snippet) -> Fingerprint:
@@ -353,7 +354,6 @@ class Deduplicator:
         parties = tuple(Party(tuple(o.name.casefold().split()), _initials(o.text, o.name), o.role)
                         for o in x.organizations if o.name.strip())
         project = [p for p in x.locations if p.is_project]
-        found = words_of(x.text)
         towns = [p for p in project if p.kind in ("city", "district")]
         regions = frozenset(p.name for p in project if p.kind == "admin1")
         named = frozenset(p.country for p in project
@@ -366,14 +366,13 @@ class Deduplicator:
             sizes=sizes, event=x.event, event_date=x.event_date, parties=parties,
             countries=frozenset(x.countries), named_countries=named,
             towns=frozenset(p.name for p in towns), regions=regions, town_regions=town_regions,
-            phases=self._phases(x.text), keys=frozenset(self.key_tokens(found)),
-            words=frozenset(w.casefold().replace(",", "") for w, _ in found),
+            phases=self._phases(x.text),
             names=self._project_names(x) | frozenset(p.name.casefold() for p in towns))
 
-    def fact_merge(self, clusters: list[Cluster], extractions: list[Extraction],
+    def fact_merge(self, clusters: list[Cluster], facts: list[Facts],
                    snippets: Sequence[Snippet]) -> list[Cluster]:
-        """Merge level-1 clusters whose facts agree. `extractions[i]` belongs to `clusters[i]`."""
-        facts = [self.facts_of(x) for x in extractions]
+        """Merge level-1 clusters whose facts agree. `facts[i]` (`facts_of` the extraction of
+        the kept snippet) belongs to `clusters[i]`."""
         blocks: dict[tuple, list[int]] = defaultdict(list)
         for i, f in enumerate(facts):
             for key in self._fact_keys(f):
@@ -487,7 +486,8 @@ class Deduplicator:
             return "phase"  # a first phase often goes unnamed, a later one not
         if a.towns and b.towns and not a.towns & b.towns:
             return "place"
-        if keys_conflict(a.keys, a.words, b.keys, b.words) and self._one_template(a, b):
+        if self._one_template(a, b) and keys_conflict(*self._keys_words(a.text),
+                                                      *self._keys_words(b.text)):
             return "template"  # the same wording around another name or number
         if a.regions and b.regions and not a.regions & b.regions:
             return "place"
@@ -502,6 +502,12 @@ class Deduplicator:
                 if town_side.town_regions is not None or self._one_template(a, b):
                     return "place"
         return None
+
+    def _text_keys_words(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
+        """A text's key tokens and all its words (what the template veto compares)."""
+        found = words_of(text)
+        return (frozenset(self.key_tokens(found)),
+                frozenset(w.casefold().replace(",", "") for w, _ in found))
 
     def _one_template(self, a: Facts, b: Facts) -> bool:
         """Two texts that read the same apart from a few words."""
@@ -566,8 +572,6 @@ class Facts:
     town_regions: frozenset[str] | None  # the provinces of the towns, None when one is unknown
     phases: frozenset[str]
     names: frozenset[str]  # project names and towns, case-folded
-    keys: frozenset[str]  # identity-bearing tokens (numbers, names)
-    words: frozenset[str]  # every token, case-folded
 
 
 def words_of(text: str) -> list[tuple[str, bool]]:

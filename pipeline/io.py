@@ -6,6 +6,7 @@ import datetime as dt
 import io as _io
 import json
 import os
+import pickle
 import shutil
 import tempfile
 import unicodedata
@@ -242,20 +243,47 @@ def prepare_out(out: Path, force: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def write_outputs(out: Path, tables: dict[str, pa.Table], marker: dict) -> None:
-    """Write every table to a temporary folder inside `out`, then rename each into place.
+def write_outputs(out: Path, tables: dict[str, tuple[pa.Schema, Iterable[pa.RecordBatch]]],
+                  marker: dict) -> None:
+    """Write every table, batch by batch, to a temporary folder inside `out`, then rename
+    each into place. A table is never held whole: its rows stream into the Parquet writer.
 
     A failure before the renames leaves the previous output untouched.
     """
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out))
     try:
-        for name, table in tables.items():
-            pq.write_table(table, tmp / name, compression="zstd")
+        for name, (schema, batches) in tables.items():
+            with pq.ParquetWriter(tmp / name, schema, compression="zstd") as writer:
+                for batch in batches:
+                    writer.write_batch(batch)
         (tmp / MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True), encoding="utf-8")
         for name in [*tables, MARKER]:
             os.replace(tmp / name, out / name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+class SpillStore:
+    """Objects spilled to an anonymous temporary file, read back by key: a run keeps each
+    cluster's extraction on disk until its announcement row is written."""
+
+    def __init__(self):
+        self._file = tempfile.TemporaryFile()
+        self._where: dict[int, tuple[int, int]] = {}
+
+    def put(self, key: int, obj) -> None:
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        pos = self._file.seek(0, os.SEEK_END)
+        self._file.write(data)
+        self._where[key] = (pos, len(data))
+
+    def get(self, key: int):
+        pos, size = self._where[key]
+        self._file.seek(pos)
+        return pickle.loads(self._file.read(size))
+
+    def __contains__(self, key: int) -> bool:
+        return key in self._where
 
 
 def read_previous(folder: Path) -> tuple[list, dict[str, str], list]:

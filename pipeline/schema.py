@@ -1,13 +1,15 @@
 """The one Arrow schema of each output file, and the conversion of records into it."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 import pyarrow as pa
 
 from .records import Announcement, Furniture, Reject, SnippetLink
 
 SCHEMA_VERSION = "1"
+BATCH_ROWS = 16384  # rows per Arrow batch (and Parquet row group) when writing
 
 ORGANIZATION = pa.struct([
     ("text", pa.string()), ("name", pa.string()), ("role", pa.string()),
@@ -137,3 +139,10 @@ def reject_row(r: Reject | Furniture) -> dict:
 
 def table(schema: pa.Schema, rows: Iterable[dict]) -> pa.Table:
     return pa.Table.from_pylist(list(rows), schema=schema)
+
+
+def record_batches(schema: pa.Schema, rows: Iterable[dict]) -> Iterator[pa.RecordBatch]:
+    """Rows as Arrow batches of BATCH_ROWS: what the Parquet writer streams."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, BATCH_ROWS)):
+        yield pa.RecordBatch.from_pylist(chunk, schema=schema)

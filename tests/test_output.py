@@ -21,15 +21,15 @@ def test_output_failure_mid_write_keeps_previous_output(tmp_path, monkeypatch):
     pipeline.run([SAMPLE / "001_china_grid_bess.txt"], out)
     before = _content(out)
     calls = {"n": 0}
-    real = pq.write_table
+    real = pq.ParquetWriter
 
-    def failing(table, where, **kw):
+    def failing(where, schema, **kw):
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == 2:  # the second file fails after the first was written
             raise OSError("disk full")
-        return real(table, where, **kw)
+        return real(where, schema, **kw)
 
-    monkeypatch.setattr(pio.pq, "write_table", failing)
+    monkeypatch.setattr(pio.pq, "ParquetWriter", failing)
     with pytest.raises(OSError):
         pipeline.run([SAMPLE], out)
     monkeypatch.undo()
