@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -141,11 +142,11 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
     for i, x in zip(todo, done):
         store.put(i, x)
         if dedup:
-            facts_of[i] = dd.facts_of(x)
+            facts_of[i] = dd.facts_of(x, snippets[i].text)
     if dedup:
         for c in clusters:
             if c.kept not in facts_of:
-                facts_of[c.kept] = dd.facts_of(store.get(c.kept))
+                facts_of[c.kept] = dd.facts_of(store.get(c.kept), snippets[c.kept].text)
         merged = dd.fact_merge(clusters, [facts_of[c.kept] for c in clusters], snippets)
     else:
         merged = clusters
@@ -208,7 +209,10 @@ def extract_many(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor
                 progress("extract", i + 1, total)
         return
     # Forked workers inherit the built extractor (no second start-up); spawned ones build it.
+    # Frozen objects are skipped by the workers' garbage collector, so a worker does not
+    # copy the whole parent heap (snippets, clusters) page by page after the fork.
     _WORKER["x"] = extractor
+    gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
                                  initargs=(str(rules.root), extractor.model_name is not None)) as pool:
@@ -218,6 +222,7 @@ def extract_many(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor
                     progress("extract", i + 1, total)
     finally:
         _WORKER.clear()
+        gc.unfreeze()
 
 
 # -------------------------------------------------------------- the whole run

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -347,27 +348,29 @@ class Deduplicator:
         return out
 
     # -------------------------------------------------------------- level 2
-    def facts_of(self, x: Extraction) -> Facts:
-        """The facts level 2 compares, computed once per extraction."""
+    def facts_of(self, x: Extraction, text: str | None = None) -> Facts:
+        """The facts level 2 compares, computed once per extraction. `text`, when given, is
+        the snippet's own copy of the extraction's text (shared rather than kept twice)."""
         sizes = tuple((c.power_mw, c.energy_mwh) for c in x.capacities if c.kind != "factory_annual")
         headline = x.headline
-        parties = tuple(Party(tuple(o.name.casefold().split()), _initials(o.text, o.name), o.role)
+        parties = tuple(Party(tuple(sys.intern(w) for w in o.name.casefold().split()),
+                              _initials(o.text, o.name), o.role)
                         for o in x.organizations if o.name.strip())
         project = [p for p in x.locations if p.is_project]
         towns = [p for p in project if p.kind in ("city", "district")]
-        regions = frozenset(p.name for p in project if p.kind == "admin1")
-        named = frozenset(p.country for p in project
+        regions = _small(p.name for p in project if p.kind == "admin1")
+        named = _small(p.country for p in project
                           if p.kind in ("country", "admin1", "region") and p.country)
-        town_regions = (frozenset(p.admin1 for p in towns)
+        town_regions = (_small(p.admin1 for p in towns)
                         if towns and all(p.admin1 for p in towns) else None)
         return Facts(
-            text=x.text,
+            text=text if text == x.text else x.text,
             headline=(headline.power_mw, headline.energy_mwh) if headline else None,
             sizes=sizes, event=x.event, event_date=x.event_date, parties=parties,
-            countries=frozenset(x.countries), named_countries=named,
-            towns=frozenset(p.name for p in towns), regions=regions, town_regions=town_regions,
+            countries=_small(x.countries), named_countries=named,
+            towns=_small(p.name for p in towns), regions=regions, town_regions=town_regions,
             phases=self._phases(x.text),
-            names=self._project_names(x) | frozenset(p.name.casefold() for p in towns))
+            names=_small(self._project_names(x) | {p.name.casefold() for p in towns}))
 
     def fact_merge(self, clusters: list[Cluster], facts: list[Facts],
                    snippets: Sequence[Snippet]) -> list[Cluster]:
@@ -425,7 +428,7 @@ class Deduplicator:
                     for bucket in sorted({_rounded(value * (1 - tol)), _rounded(value * (1 + tol))}):
                         keys.extend((dim, bucket, *a) for a in anchors or [("none", "")])
         for p in f.parties:
-            keys.extend(("party-place", p.words, place) for place in sorted(f.towns | f.regions))
+            keys.extend(("party-place", p.words, place) for place in sorted({*f.towns, *f.regions}))
         keys.extend(("name", n) for n in sorted(f.names))
         if len(f.parties) >= 2 and f.event:
             keys.append(("parties", tuple(sorted({p.words for p in f.parties})), self._event_group(f.event)))
@@ -437,8 +440,8 @@ class Deduplicator:
             return None
         capacity = self._capacities_agree(a, b)
         parties = _parties_overlap(a.parties, b.parties)
-        same_place = bool(a.towns & b.towns or a.regions & b.regions)
-        same_name = bool(a.names & b.names)
+        same_place = _meet(a.towns, b.towns) or _meet(a.regions, b.regions)
+        same_name = _meet(a.names, b.names)
         # "other" (a fire, a record) says nothing about which story it is
         same_event = bool(a.event and b.event and a.event != "other"
                           and self._same_event(a.event, b.event))
@@ -454,7 +457,7 @@ class Deduplicator:
                 return None
         elif not (same_place or same_name or parties):
             # only a number and a country in common: the same event and closer wording needed
-            if not (a.countries & b.countries and same_event):
+            if not (_meet(a.countries, b.countries) and same_event):
                 return None
             cutoff = self.s.fact_merge_country_text_score
         score = fuzz.token_set_ratio(a.text, b.text, processor=fuzz_utils.default_process,
@@ -480,24 +483,25 @@ class Deduplicator:
         if a.parties and b.parties and _parties_clash(a.parties, b.parties):
             return "parties"
         # countries named in the text; one inferred from a town name alone may be a namesake
-        if a.named_countries and b.named_countries and not a.named_countries & b.named_countries:
+        if a.named_countries and b.named_countries and not _meet(a.named_countries, b.named_countries):
             return "country"
-        if a.phases != b.phases and (a.phases and b.phases or any(p != "1" for p in a.phases ^ b.phases)):
+        if a.phases != b.phases and (a.phases and b.phases
+                                     or any(p != "1" for p in set(a.phases) ^ set(b.phases))):
             return "phase"  # a first phase often goes unnamed, a later one not
-        if a.towns and b.towns and not a.towns & b.towns:
+        if a.towns and b.towns and not _meet(a.towns, b.towns):
             return "place"
         if self._one_template(a, b) and keys_conflict(*self._keys_words(a.text),
                                                       *self._keys_words(b.text)):
             return "template"  # the same wording around another name or number
-        if a.regions and b.regions and not a.regions & b.regions:
+        if a.regions and b.regions and not _meet(a.regions, b.regions):
             return "place"
         # a town in one and only a province in the other: the province must hold the town;
         # when the town's province is unknown, only a text that otherwise reads the same (one
         # template, another place) is told apart
         for town_side, region_side in ((a, b), (b, a)):
             if town_side.towns and not region_side.towns and region_side.regions:
-                held = town_side.regions | (town_side.town_regions or frozenset())
-                if held & region_side.regions:
+                held = town_side.regions + (town_side.town_regions or ())
+                if _meet(held, region_side.regions):
                     continue
                 if town_side.town_regions is not None or self._one_template(a, b):
                     return "place"
@@ -514,13 +518,13 @@ class Deduplicator:
         return bool(fuzz.token_sort_ratio(a.text, b.text, processor=fuzz_utils.default_process,
                                           score_cutoff=self.s.template_text_score))
 
-    def _phases(self, text: str) -> frozenset[str]:
+    def _phases(self, text: str) -> tuple[str, ...]:
         """Phase or stage numbers named in a text ("phase 2", "second stage")."""
         found = set()
         for p in self.phase_patterns:
             for m in p.finditer(text):
                 found.add(PHASE_WORDS.get(m.group("n").casefold(), m.group("n").casefold()))
-        return frozenset(found)
+        return _small(found)
 
     def _project_names(self, x: Extraction) -> frozenset[str]:
         """Names a text gives its project ("the Hirohara battery"), apart from party names."""
@@ -552,7 +556,7 @@ class Deduplicator:
 @dataclass(frozen=True, slots=True)
 class Party:
     words: tuple[str, ...]  # the canonical name, case-folded words
-    initials: frozenset[str]  # acronyms the party may go by ("sec" for Saudi Electricity Company)
+    initials: tuple[str, ...]  # acronyms the party may go by ("sec" for Saudi Electricity Company)
     role: str
 
 
@@ -565,13 +569,14 @@ class Facts:
     event: str | None
     event_date: DateMention | None
     parties: tuple[Party, ...]
-    countries: frozenset[str]
-    named_countries: frozenset[str]  # from a country, province or region named in the text
-    towns: frozenset[str]  # project towns and districts
-    regions: frozenset[str]  # project provinces and states
-    town_regions: frozenset[str] | None  # the provinces of the towns, None when one is unknown
-    phases: frozenset[str]
-    names: frozenset[str]  # project names and towns, case-folded
+    # small sets as sorted tuples: a million of these records must stay small
+    countries: tuple[str, ...]
+    named_countries: tuple[str, ...]  # from a country, province or region named in the text
+    towns: tuple[str, ...]  # project towns and districts
+    regions: tuple[str, ...]  # project provinces and states
+    town_regions: tuple[str, ...] | None  # the provinces of the towns, None when one is unknown
+    phases: tuple[str, ...]
+    names: tuple[str, ...]  # project names and towns, case-folded
 
 
 def words_of(text: str) -> list[tuple[str, bool]]:
@@ -612,7 +617,7 @@ def _sizes_match(x: tuple, y: tuple, tol: float) -> bool | None:
     return True if shared else None
 
 
-def _initials(*names: str) -> frozenset[str]:
+def _initials(*names: str) -> tuple[str, ...]:
     """Acronyms of multi-word names, with and without small words ("Six Nations of the Grand
     River": "snotgr", "sngr")."""
     out = set()
@@ -621,7 +626,17 @@ def _initials(*names: str) -> frozenset[str]:
         if len(words) >= 2:
             out.add("".join(w[0] for w in words))
             out.add("".join(w[0] for w in words if w not in SMALL_WORDS))
-    return frozenset(out)
+    return _small(out)
+
+
+def _small(values: Iterable[str]) -> tuple[str, ...]:
+    """A small set of strings as a sorted tuple of interned strings (far smaller than a
+    frozenset, and equal sets compare equal)."""
+    return tuple(sorted({sys.intern(v) for v in values}))
+
+
+def _meet(a: Sequence[str], b: Sequence[str]) -> bool:
+    return any(v in b for v in a)
 
 
 def _same_party(a: Party, b: Party) -> bool:
