@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 import sys
 import unicodedata
 from collections import defaultdict
@@ -79,6 +80,14 @@ def _word_hash(word: str) -> int:
     return stable_hash(word)
 
 
+def _key_hash(parts: tuple) -> int:
+    """A stable 64-bit hash of a blocking key: its parts' hashes mixed in order."""
+    h = 0xCBF29CE484222325
+    for part in parts:
+        h = ((h ^ _word_hash(part if isinstance(part, str) else repr(part))) * 0x100000001B3) & MASK64
+    return h
+
+
 # Odd 64-bit multipliers, one per position in a shingle (fixed: hashes must not change).
 SHINGLE_MIX = np.array([(0x9E3779B97F4A7C15 * (2 * j + 1)) % (1 << 64) | 1 for j in range(64)],
                        dtype=np.uint64)
@@ -108,6 +117,7 @@ class _Postings:
         self.chunks, self.pending = [], []
         hashes = np.concatenate(chunks) if chunks else np.empty(0, dtype=np.uint64)
         return hashes, np.asarray(self.sizes, dtype=np.int64)
+MASK64 = (1 << 64) - 1
 MASK_WORDS = 4  # a snippet's words and key tokens as 256-bit Bloom masks
 
 
@@ -376,17 +386,10 @@ class Deduplicator:
                    snippets: Sequence[Snippet]) -> list[Cluster]:
         """Merge level-1 clusters whose facts agree. `facts[i]` (`facts_of` the extraction of
         the kept snippet) belongs to `clusters[i]`."""
-        blocks: dict[tuple, list[int]] = defaultdict(list)
-        for i, f in enumerate(facts):
-            for key in self._fact_keys(f):
-                blocks[key].append(i)
         uf = UnionFind(len(clusters))
         components: dict[int, list[int]] = {i: [i] for i in range(len(clusters))}
         rules: dict[int, str] = {}
-        pairs = sorted({(m[x], m[y]) for m in blocks.values()
-                        if 2 <= len(m) <= self.s.max_block_size
-                        for x in range(len(m)) for y in range(x + 1, len(m))})
-        for a, b in pairs:
+        for a, b in self._fact_pairs(facts):
             ra, rb = uf.find(a), uf.find(b)
             if ra == rb:
                 continue
@@ -416,23 +419,68 @@ class Deduplicator:
         return merged
 
     def _fact_keys(self, f: Facts) -> list[tuple]:
-        """Blocking keys; a merge needs one in common: a capacity value with a country or a
-        party, a party with a place, a project name, or the same parties at the same event."""
-        anchors = [("country", c) for c in sorted(f.countries)] + [("party", p.words) for p in f.parties]
+        """Blocking keys; a merge needs one in common: a capacity value with a country, a
+        party, a place or a name (and, so that blocks stay small in a large batch where one
+        capacity and one country are common, with a party and a place, or with an event), a
+        party with a place, a project name, or the same parties at the same event; the event
+        date sharpens several of them."""
+        event = (self._event_group(f.event),) if f.event and f.event != "other" else ()
+        places = sorted({*f.towns, *f.regions})
+        parties = sorted({p.words for p in f.parties})
+        anchors = ([("country", c) for c in f.countries] + [("party", p) for p in parties]
+                   + [("place", p) for p in places] + [("name", n) for n in f.names])
+        when = (f.event_date.value.isoformat(),) if f.event_date and f.event_date.value else ()
+        pairs = [("party", p, "place", q) for p in parties[:3] for q in places[:3]]
+        pairs += [(*a, "event", e) for a in anchors[:4] for e in event]
+        pairs += [(*a, "date", d) for a in anchors[:4] for d in when]
         keys: list[tuple] = []
         tol = self.s.capacity_tolerance
-        for power, energy in f.sizes:
+        for power, energy in f.sizes[:3]:
             for dim, value in (("energy", energy), ("power", power)):
                 if value:
                     # both ends of the tolerance: 3,287 and 3,300 MWh share a bucket
                     for bucket in sorted({_rounded(value * (1 - tol)), _rounded(value * (1 + tol))}):
-                        keys.extend((dim, bucket, *a) for a in anchors or [("none", "")])
-        for p in f.parties:
-            keys.extend(("party-place", p.words, place) for place in sorted({*f.towns, *f.regions}))
-        keys.extend(("name", n) for n in sorted(f.names))
-        if len(f.parties) >= 2 and f.event:
-            keys.append(("parties", tuple(sorted({p.words for p in f.parties})), self._event_group(f.event)))
+                        keys.extend((dim, bucket, *a) for a in anchors + pairs or [("none", "")])
+        keys.extend(("party-place", p, q) for p in parties for q in places)
+        keys.extend(("party-place", p, q, *event) for p in parties for q in places if event)
+        keys.extend(("party-date", p, d) for p in parties for d in when)
+        keys.extend(("name", n) for n in f.names)
+        if len(parties) >= 2 and f.event:
+            keys.append(("parties", tuple(parties), self._event_group(f.event)))
         return keys
+
+    def _fact_pairs(self, facts: Sequence[Facts]) -> list[tuple[int, int]]:
+        """Cluster pairs that share a blocking key held by at most fact_block_size clusters.
+        Keys become 64-bit numbers (a fixed mix of their parts' stable hashes) in numpy
+        arrays, sorted so that the holders of a key form a run."""
+        hashes = array("Q")
+        owners = array("q")
+        for i, f in enumerate(facts):
+            keys = {_key_hash(k) for k in self._fact_keys(f)}
+            hashes.extend(keys)
+            owners.extend([i] * len(keys))
+        if not hashes:
+            return []
+        h = np.frombuffer(hashes, dtype=np.uint64)
+        o = np.frombuffer(owners, dtype=np.int64)
+        order = np.lexsort((o, h))
+        h, o = h[order], o[order]
+        starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+        lengths = np.diff(np.r_[starts, len(h)])
+        found = []
+        for length in np.unique(lengths):
+            if length < 2 or length > self.s.fact_block_size:
+                continue
+            run_starts = starts[lengths == length]
+            x, y = np.triu_indices(length, 1)
+            a = o[run_starts[:, None] + x[None, :]].ravel()
+            b = o[run_starts[:, None] + y[None, :]].ravel()
+            found.append(np.unique((a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)))
+        if not found:
+            return []
+        keys = np.unique(np.concatenate(found))
+        return list(zip((keys >> np.uint64(32)).astype(np.int64).tolist(),
+                        (keys & np.uint64(0xFFFFFFFF)).astype(np.int64).tolist()))
 
     def _facts_agree(self, a: Facts, b: Facts) -> str | None:
         """Agreeing facts merge; any conflicting fact vetoes, however similar the words."""

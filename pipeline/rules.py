@@ -47,6 +47,7 @@ class DedupSettings(Strict):
     shingle_words: int = Field(ge=2, le=12)
     max_block_size: int = Field(ge=2)
     blocking_shingles: int = Field(ge=1)
+    fact_block_size: int = Field(ge=2)
     near_duplicate_score: float = Field(ge=0, le=100)
     fragment_score: float = Field(ge=0, le=100)
     fragment_min_words: int = Field(ge=1)
