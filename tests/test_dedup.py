@@ -1,10 +1,13 @@
 """Deduplication: repeats, fragments and rewordings merge; hard negatives stay apart; order-free."""
 import random
 
+import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from pipeline.batch import process
-from pipeline.dedup import UnionFind, announcement_id, stable_hash
+from pipeline.dedup import (Party, UnionFind, _initials, _same_party, announcement_id, bloom_mask,
+                            keys_conflict, may_agree, stable_hash)
 from pipeline.ingest import snippet_id
 from pipeline.records import Snippet
 
@@ -87,3 +90,53 @@ def test_dedup_helpers_are_stable():
     uf.union(3, 1)
     uf.union(2, 3)
     assert uf.find(3) == uf.find(2) == 1
+
+
+def test_dedup_rewording_with_an_extra_party_in_another_role_merges(extractor, rules):
+    # the second outlet names the supplier as well, and the buyer only in passing
+    texts = ["Saudi Electricity Company has awarded a 400 MW / 1,600 MWh battery project in "
+             "Bisha to Alfanar, the utility said on March 3.",
+             "Alfanar has won SEC's tender for a 1.6 GWh storage plant in Bisha, with batteries "
+             "from CATL, the company said on March 3."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+def test_dedup_same_wording_around_another_name_stays_apart(extractor, rules):
+    a = ("Ørsted has switched on a 20 MW / 20 MWh battery at its Carnegie Road site in "
+         "Liverpool, its first storage project in the UK.")
+    assert _groups(extractor, rules, [a, a.replace("Carnegie Road", "Swallow Lane")]) == [[0], [1]]
+
+
+def test_dedup_fragment_with_common_phrases_is_blocked_and_joined(extractor, rules):
+    # the boilerplate shingles are held by many snippets; the fragment's rarest ones are not
+    filler = [f"Company {chr(65 + i)}{chr(65 + j)} said the project is expected to support grid "
+              "stability and renewable integration across the region." for i in range(12) for j in range(12)]
+    full = ("Akaysha Energy has started building the 155 MW / 620 MWh Elaine battery near "
+            "Ballarat; the project is expected to support grid stability and renewable integration.")
+    frag = "... the 155 MW / 620 MWh Elaine battery near Ballarat; the project is expected to support grid ..."
+    groups = _groups(extractor, rules, filler + [full, frag])
+    assert [len(filler), len(filler) + 1] in groups
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", "100", "200", "mw", "ontario",
+                                 "texas", "tesla", "fluence", "the", "a"]), max_size=8),
+       st.lists(st.sampled_from(["alpha", "beta", "gamma", "delta", "100", "200", "mw", "ontario",
+                                 "texas", "tesla", "fluence", "the", "a"]), max_size=8),
+       st.data())
+def test_dedup_bloom_prefilter_never_drops_a_pair_the_key_check_keeps(words_a, words_b, data):
+    keys_a = frozenset(data.draw(st.sets(st.sampled_from(words_a))) if words_a else set())
+    keys_b = frozenset(data.draw(st.sets(st.sampled_from(words_b))) if words_b else set())
+    wa, wb = frozenset(words_a) | keys_a, frozenset(words_b) | keys_b
+    masks = lambda *sets: np.array([bloom_mask(s) for s in sets], dtype=np.uint64)  # noqa: E731
+    a, b = may_agree(np.array([0]), np.array([1]), masks(keys_a, keys_b), masks(wa, wb))
+    if not keys_conflict(keys_a, wa, keys_b, wb):
+        assert len(a) == 1  # kept for verification
+
+
+def test_dedup_party_acronyms_match_their_names():
+    sec = Party(("saudi", "electricity"), _initials("Saudi Electricity Company", "Saudi Electricity"), "owner")
+    assert _same_party(Party(("sec",), (), "owner"), sec)
+    assert _same_party(Party(("harmony",), (), "owner"), Party(("harmony", "energy"), (), "owner"))
+    assert not _same_party(Party(("china", "huadian"), (), "owner"), Party(("china", "datang"), (), "owner"))
+    assert "sngr" in _initials("Six Nations of the Grand River")
