@@ -14,7 +14,7 @@ from array import array
 import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import groupby
@@ -149,6 +149,7 @@ class Deduplicator:
         self._is_key = lru_cache(maxsize=1 << 16)(
             lambda word: any(p.search(word) for p in self.key_patterns))
         self._keys_words = lru_cache(maxsize=1 << 12)(self._text_keys_words)
+        self.role_slots = {role: "|".join(slot) for slot in self.s.role_slots for role in slot}
 
     # -------------------------------------------------------------- level 1
     def fingerprint(self, snippet: Snippet) -> Fingerprint:
@@ -209,7 +210,7 @@ class Deduplicator:
             a, b = self.candidate_pairs(*shingles.arrays(),
                                         keep=lambda a, b: may_agree(a, b, key_masks, word_masks))
             del shingles
-            edges = ((x, y, None) for x, y in zip(a.tolist(), b.tolist()))
+            edges = ((x, y, None) for x, y in iter_pairs(a, b))
         else:
             edges = iter(accepted)
         for a, b, rule in edges:
@@ -449,7 +450,7 @@ class Deduplicator:
             keys.append(("parties", tuple(parties), self._event_group(f.event)))
         return keys
 
-    def _fact_pairs(self, facts: Sequence[Facts]) -> list[tuple[int, int]]:
+    def _fact_pairs(self, facts: Sequence[Facts]) -> Iterator[tuple[int, int]]:
         """Cluster pairs that share a blocking key held by at most fact_block_size clusters.
         Keys become 64-bit numbers (a fixed mix of their parts' stable hashes) in numpy
         arrays, sorted so that the holders of a key form a run."""
@@ -460,7 +461,7 @@ class Deduplicator:
             hashes.extend(keys)
             owners.extend([i] * len(keys))
         if not hashes:
-            return []
+            return iter(())
         h = np.frombuffer(hashes, dtype=np.uint64)
         o = np.frombuffer(owners, dtype=np.int64)
         order = np.lexsort((o, h))
@@ -477,10 +478,10 @@ class Deduplicator:
             b = o[run_starts[:, None] + y[None, :]].ravel()
             found.append(np.unique((a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)))
         if not found:
-            return []
+            return iter(())
         keys = np.unique(np.concatenate(found))
-        return list(zip((keys >> np.uint64(32)).astype(np.int64).tolist(),
-                        (keys & np.uint64(0xFFFFFFFF)).astype(np.int64).tolist()))
+        return iter_pairs((keys >> np.uint64(32)).astype(np.int64),
+                          (keys & np.uint64(0xFFFFFFFF)).astype(np.int64))
 
     def _facts_agree(self, a: Facts, b: Facts) -> str | None:
         """Agreeing facts merge; any conflicting fact vetoes, however similar the words."""
@@ -528,7 +529,7 @@ class Deduplicator:
             return "event"
         if a.event_date and b.event_date and not _dates_compatible(a.event_date, b.event_date):
             return "event_date"
-        if a.parties and b.parties and _parties_clash(a.parties, b.parties):
+        if a.parties and b.parties and _parties_clash(a.parties, b.parties, self.role_slots):
             return "parties"
         # countries named in the text; one inferred from a town name alone may be a namesake
         if a.named_countries and b.named_countries and not _meet(a.named_countries, b.named_countries):
@@ -627,6 +628,13 @@ class Facts:
     names: tuple[str, ...]  # project names and towns, case-folded
 
 
+def iter_pairs(a: np.ndarray, b: np.ndarray, chunk: int = 1 << 16) -> Iterator[tuple[int, int]]:
+    """Pairs from two index arrays as Python tuples, a slice at a time (a list of millions
+    of tuples would cost more than the arrays)."""
+    for lo in range(0, len(a), chunk):
+        yield from zip(a[lo:lo + chunk].tolist(), b[lo:lo + chunk].tolist())
+
+
 def words_of(text: str) -> list[tuple[str, bool]]:
     """The words of a text with accents folded and numbers split from units ("200MW": "200",
     "MW"), each with whether it starts a sentence."""
@@ -706,15 +714,15 @@ def _parties_each_lack(a: Sequence[Party], b: Sequence[Party]) -> bool:
             and any(not any(_same_party(y, x) for x in a) for y in b))
 
 
-def _parties_clash(a: Sequence[Party], b: Sequence[Party]) -> bool:
+def _parties_clash(a: Sequence[Party], b: Sequence[Party], slots: dict[str, str]) -> bool:
     """Different parties: none in common, or each side names one the other lacks in the same
-    role (two buyers, two suppliers); an extra party in another role is detail one outlet left
-    out."""
+    slot (two project owners or developers, two suppliers: settings role_slots); an extra
+    party in another slot is detail one outlet left out."""
     if not _parties_overlap(a, b):
         return True
     lack_a = [x for x in a if not any(_same_party(x, y) for y in b)]
     lack_b = [y for y in b if not any(_same_party(x, y) for x in a)]
-    return any(x.role == y.role for x in lack_a for y in lack_b)
+    return any(slots.get(x.role, x.role) == slots.get(y.role, y.role) for x in lack_a for y in lack_b)
 
 
 def _rounded(v: float) -> float:
