@@ -9,6 +9,7 @@ Both record the rule behind every merge.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from array import array
 import sys
@@ -377,6 +378,7 @@ class Deduplicator:
         return Facts(
             text=text if text == x.text else x.text,
             headline=(headline.power_mw, headline.energy_mwh) if headline else None,
+            approx=any(c.qualifier != "exact" for c in x.capacities if c.kind != "factory_annual"),
             sizes=sizes, event=x.event, event_date=x.event_date, parties=parties,
             countries=_small(x.countries), named_countries=named,
             towns=_small(p.name for p in towns), regions=regions, town_regions=town_regions,
@@ -435,12 +437,12 @@ class Deduplicator:
         pairs += [(*a, "event", e) for a in anchors[:4] for e in event]
         pairs += [(*a, "date", d) for a in anchors[:4] for d in when]
         keys: list[tuple] = []
-        tol = self.s.capacity_tolerance
+        tol = self.s.approx_capacity_tolerance if f.approx else self.s.capacity_tolerance
         for power, energy in f.sizes[:3]:
             for dim, value in (("energy", energy), ("power", power)):
                 if value:
-                    # both ends of the tolerance: 3,287 and 3,300 MWh share a bucket
-                    for bucket in sorted({_rounded(value * (1 - tol)), _rounded(value * (1 + tol))}):
+                    # every bucket the tolerance reaches: 3,287 and 3,300 MWh share one
+                    for bucket in _buckets(value * (1 - tol), value * (1 + tol)):
                         keys.extend((dim, bucket, *a) for a in anchors + pairs or [("none", "")])
         keys.extend(("party-place", p, q) for p in parties for q in places)
         keys.extend(("party-place", p, q, *event) for p in parties for q in places if event)
@@ -590,7 +592,8 @@ class Deduplicator:
         """True when the headline capacities share a value and none differs, False when one
         differs. When one side has no headline, a headline that matches a size the other side
         states in passing agrees; otherwise None: nothing to compare."""
-        tol = self.s.capacity_tolerance
+        tol = (self.s.approx_capacity_tolerance if a.approx or b.approx
+               else self.s.capacity_tolerance)
         both = _sizes_match(a.headline, b.headline, tol) if a.headline and b.headline else None
         if both is not None:
             return both
@@ -615,6 +618,7 @@ class Facts:
     text: str
     headline: tuple[float | None, float | None] | None  # (MW, MWh) of the project capacity
     sizes: tuple[tuple[float | None, float | None], ...]  # every stated capacity but factory output
+    approx: bool  # a size is stated loosely ("nearly 1 GWh", "more than 200 MW")
     event: str | None
     event_date: DateMention | None
     parties: tuple[Party, ...]
@@ -728,6 +732,15 @@ def _parties_clash(a: Sequence[Party], b: Sequence[Party], slots: dict[str, str]
 def _rounded(v: float) -> float:
     """A blocking bucket: two significant digits."""
     return float(f"{v:.2g}")
+
+
+def _buckets(lo: float, hi: float) -> list[float]:
+    """The two-significant-digit buckets from lo to hi (a handful for a 5% range)."""
+    out = [_rounded(lo)]
+    while out[-1] < _rounded(hi) and len(out) < 32:
+        b = out[-1]
+        out.append(_rounded(b + 10 ** (math.floor(math.log10(b)) - 1)))
+    return out
 
 
 def _dates_compatible(a, b) -> bool:

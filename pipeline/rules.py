@@ -55,6 +55,7 @@ class DedupSettings(Strict):
     fact_merge_country_text_score: float = Field(ge=0, le=100)
     template_text_score: float = Field(ge=0, le=100)
     capacity_tolerance: float = Field(ge=0, lt=1)
+    approx_capacity_tolerance: float = Field(ge=0, lt=1)
     compatible_events: list[list[str]]
     role_slots: list[list[str]]
 

@@ -140,3 +140,11 @@ def test_dedup_party_acronyms_match_their_names():
     assert _same_party(Party(("harmony",), (), "owner"), Party(("harmony", "energy"), (), "owner"))
     assert not _same_party(Party(("china", "huadian"), (), "owner"), Party(("china", "datang"), (), "owner"))
     assert "sngr" in _initials("Six Nations of the Grand River")
+
+
+def test_dedup_loosely_stated_size_matches_the_exact_one(extractor, rules):
+    texts = ["Enea has signed a contract with Fluence for a 130 MW / 489 MWh battery at its "
+             "Kozienice power plant in Poland, the utility said on June 2.",
+             "Fluence will deliver nearly 0.5 GWh of storage to Enea for the Kozienice plant, "
+             "under a contract signed on June 2."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
