@@ -390,7 +390,7 @@ class Deduplicator:
         """Merge level-1 clusters whose facts agree. `facts[i]` (`facts_of` the extraction of
         the kept snippet) belongs to `clusters[i]`."""
         uf = UnionFind(len(clusters))
-        components: dict[int, list[int]] = {i: [i] for i in range(len(clusters))}
+        components: dict[int, list[int]] = {}  # root -> members, for roots that merged
         rules: dict[int, str] = {}
         for a, b in self._fact_pairs(facts):
             ra, rb = uf.find(a), uf.find(b)
@@ -401,10 +401,10 @@ class Deduplicator:
                 continue
             # No chaining across a conflict: every member of one side must agree with the other's.
             if any(self.conflict(facts[x], facts[y])
-                   for x in components[ra] for y in components[rb]):
+                   for x in components.get(ra, (ra,)) for y in components.get(rb, (rb,))):
                 continue
             uf.union(a, b)
-            components[uf.find(a)] = components.pop(ra) + components.pop(rb)
+            components[uf.find(a)] = [*components.pop(ra, (ra,)), *components.pop(rb, (rb,))]
             rules[b] = rule
         groups: dict[int, list[int]] = defaultdict(list)
         for i in range(len(clusters)):
@@ -454,21 +454,22 @@ class Deduplicator:
 
     def _fact_pairs(self, facts: Sequence[Facts]) -> Iterator[tuple[int, int]]:
         """Cluster pairs that share a blocking key held by at most fact_block_size clusters.
-        Keys become 64-bit numbers (a fixed mix of their parts' stable hashes) in numpy
-        arrays, sorted so that the holders of a key form a run."""
-        hashes = array("Q")
-        owners = array("q")
+        Keys become 64-bit numbers (a fixed mix of their parts' stable hashes) with the
+        cluster index in their low bits, sorted in place so that the holders of a key form a
+        run."""
+        bits = self.owner_bits(len(facts))
+        mask = (1 << bits) - 1
+        postings = array("Q")  # the top of the key's hash above the cluster index, as in level 1
         for i, f in enumerate(facts):
-            keys = {_key_hash(k) for k in self._fact_keys(f)}
-            hashes.extend(keys)
-            owners.extend([i] * len(keys))
-        if not hashes:
+            postings.extend({(_key_hash(k) >> bits << bits) | i for k in self._fact_keys(f)})
+        if not postings:
             return iter(())
-        h = np.frombuffer(hashes, dtype=np.uint64)
-        o = np.frombuffer(owners, dtype=np.int64)
-        order = np.lexsort((o, h))
-        h, o = h[order], o[order]
-        starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+        h = np.frombuffer(postings, dtype=np.uint64)
+        h.sort()  # in place: the holders of a key form a run, in cluster order
+        o = (h & np.uint64(mask)).astype(np.int64)
+        shifted = h >> np.uint64(bits)
+        starts = np.flatnonzero(np.r_[True, shifted[1:] != shifted[:-1]])
+        del shifted
         lengths = np.diff(np.r_[starts, len(h)])
         found = []
         for length in np.unique(lengths):
