@@ -154,19 +154,23 @@ class Deduplicator:
 
     # -------------------------------------------------------------- level 1
     def fingerprint(self, snippet: Snippet) -> Fingerprint:
-        found = words_of(snippet.text)
+        return self.text_fingerprint(snippet.text, snippet.truncated_start, snippet.truncated_end)
+
+    def text_fingerprint(self, text: str, truncated_start: bool = False,
+                         truncated_end: bool = False) -> Fingerprint:
+        found = words_of(text)
         words = [w for w, _ in found]
-        if snippet.truncated_start and words:
+        if truncated_start and words:
             words = words[1:]
-        if snippet.truncated_end and words:
+        if truncated_end and words:
             words = words[:-1]
         keys = self.key_tokens(found)
-        if snippet.truncated_start or snippet.truncated_end:
+        if truncated_start or truncated_end:
             # an edge word may be cut in half; it cannot veto
             keys -= {w.casefold() for w, _ in found[:1] + found[-1:]}
         tokens = tuple(w.casefold().replace(",", "") for w in words)
         return Fingerprint(tokens, frozenset(keys), frozenset(tokens), " ".join(tokens),
-                           not (snippet.truncated_start or snippet.truncated_end))
+                           not (truncated_start or truncated_end))
 
     def key_tokens(self, found: Sequence[tuple[str, bool]]) -> set[str]:
         """Identity-bearing tokens (numbers, names) of `words_of(text)`, case-folded; a
@@ -291,14 +295,7 @@ class Deduplicator:
             hashes[first:ends[hi - 1]] |= np.repeat(np.arange(lo, hi, dtype=np.uint64), sizes[lo:hi])
         hashes.sort()
         keys = hashes
-        new_run = np.empty(total, dtype=bool)
-        new_run[0] = True
-        for lo in range(1, total, OWNER_CHUNK * 16):
-            hi = min(lo + OWNER_CHUNK * 16, total)
-            np.not_equal(keys[lo:hi] >> shift, keys[lo - 1:hi - 1] >> shift, out=new_run[lo:hi])
-        starts = np.flatnonzero(new_run)
-        del new_run
-        lengths = np.diff(np.r_[starts, total]).astype(np.int32)
+        starts, lengths = _runs(keys, shift)
         useful_run = (lengths >= 2) & (lengths <= self.s.max_block_size)
         sel = np.flatnonzero(np.repeat(useful_run, lengths))
         run_of = np.repeat(np.flatnonzero(useful_run), lengths[useful_run])
@@ -467,10 +464,7 @@ class Deduplicator:
         h = np.frombuffer(postings, dtype=np.uint64)
         h.sort()  # in place: the holders of a key form a run, in cluster order
         o = (h & np.uint64(mask)).astype(np.int64)
-        shifted = h >> np.uint64(bits)
-        starts = np.flatnonzero(np.r_[True, shifted[1:] != shifted[:-1]])
-        del shifted
-        lengths = np.diff(np.r_[starts, len(h)])
+        starts, lengths = _runs(h, np.uint64(bits))
         found = []
         for length in np.unique(lengths):
             if length < 2 or length > self.s.fact_block_size:
@@ -561,9 +555,8 @@ class Deduplicator:
 
     def _text_keys_words(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         """A text's key tokens and all its words (what the template veto compares)."""
-        found = words_of(text)
-        return (frozenset(self.key_tokens(found)),
-                frozenset(w.casefold().replace(",", "") for w, _ in found))
+        fp = self.text_fingerprint(text)
+        return fp.keys, fp.words
 
     def _one_template(self, a: Facts, b: Facts) -> bool:
         """Two texts that read the same apart from a few words."""
@@ -631,6 +624,19 @@ class Facts:
     town_regions: tuple[str, ...] | None  # the provinces of the towns, None when one is unknown
     phases: tuple[str, ...]
     names: tuple[str, ...]  # project names and towns, case-folded
+
+
+def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:
+    """Start and length of each run of equal keys in sorted postings (key = posting >> shift),
+    compared a slice at a time so that no shifted copy of the whole array is made."""
+    total = len(postings)
+    new_run = np.empty(total, dtype=bool)
+    new_run[0] = True
+    for lo in range(1, total, OWNER_CHUNK * 16):
+        hi = min(lo + OWNER_CHUNK * 16, total)
+        np.not_equal(postings[lo:hi] >> shift, postings[lo - 1:hi - 1] >> shift, out=new_run[lo:hi])
+    starts = np.flatnonzero(new_run)
+    return starts, np.diff(np.r_[starts, total]).astype(np.int32)
 
 
 def iter_pairs(a: np.ndarray, b: np.ndarray, chunk: int = 1 << 16) -> Iterator[tuple[int, int]]:
