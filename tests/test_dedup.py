@@ -148,3 +148,25 @@ def test_dedup_loosely_stated_size_matches_the_exact_one(extractor, rules):
              "Fluence will deliver nearly 0.5 GWh of storage to Enea for the Kozienice plant, "
              "under a contract signed on June 2."]
     assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+@pytest.mark.parametrize("text,event", [
+    ("The 250 MW battery in Kern County is now online, the developer said.", "commercial_operation"),
+    ("All four 100 MW units at the plant are now running, the utility said.", "commercial_operation"),
+    ("The Gemini battery is now commercially operating in Nevada.", "commercial_operation"),
+    ("Neoen has started full operations at its 200 MW battery.", "commercial_operation"),
+    ("Calpine has completed the Nova Power Bank in Menifee, California.", "commercial_operation"),
+    ("A 50 MW station in Hubei has started delivering power to the grid.", "grid_connection"),
+    ("Belgium's largest battery is under construction north of Brussels.", "construction_start"),
+    # "completed" a financing step is no completed plant
+    ("Akaysha has completed the financing for its battery storage project.", "financing"),
+])
+def test_dedup_rewording_event_cues(text, event, extract):
+    assert extract(text).event == event
+
+
+def test_dedup_rewording_with_a_state_cue_merges_without_capacity(extractor, rules):
+    # no size to compare: the same party, place and event must carry the merge
+    texts = ["Calpine has brought its Nova battery in Menifee, California, online, the company said.",
+             "Calpine said on Tuesday that the Nova battery in Menifee, California, is now online."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
