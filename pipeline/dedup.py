@@ -585,16 +585,23 @@ class Deduplicator:
     def _capacities_agree(self, a: Facts, b: Facts) -> bool | None:
         """True when the headline capacities share a value and none differs, False when one
         differs. When one side has no headline, a headline that matches a size the other side
-        states in passing agrees; otherwise None: nothing to compare."""
+        states in passing agrees; when the headlines share no value (one states only power,
+        the other only energy), a size both state agrees if both tell one event (a size in
+        passing may be a site total or a threshold: "lifting it to 3 GWh", "at least 30 MW").
+        Otherwise None: nothing to compare."""
         tol = (self.s.approx_capacity_tolerance if a.approx or b.approx
                else self.s.capacity_tolerance)
-        both = _sizes_match(a.headline, b.headline, tol) if a.headline and b.headline else None
+        digits = self.s.rounded_value_digits
+        both = (_sizes_match(a.headline, b.headline, tol, digits)
+                if a.headline and b.headline else None)
         if both is not None:
             return both
-        if a.headline and b.headline:
-            return None
-        if (a.headline and any(_sizes_match(a.headline, s, tol) for s in b.sizes)
-                or b.headline and any(_sizes_match(b.headline, s, tol) for s in a.sizes)):
+        if (a.headline and not b.headline and any(_sizes_match(a.headline, x, tol, digits) for x in b.sizes)
+                or b.headline and not a.headline and any(_sizes_match(b.headline, x, tol, digits) for x in a.sizes)):
+            return True
+        # a size stated in passing is weaker evidence: only for one event told by both
+        if (a.event and b.event and a.event != "other" and self._same_event(a.event, b.event)
+                and any(_sizes_match(x, y, tol, digits) for x in a.sizes for y in b.sizes)):
             return True
         return None
 
@@ -673,15 +680,42 @@ def keys_conflict(keys_a: frozenset[str], words_a: frozenset[str],
     return bool(keys_a - words_b) and bool(keys_b - words_a)
 
 
-def _sizes_match(x: tuple, y: tuple, tol: float) -> bool | None:
+def _sizes_match(x: tuple, y: tuple, tol: float, digits: int | None = None) -> bool | None:
     """True when (MW, MWh) pairs share a value and none differs, False when one differs."""
     shared = 0
     for vx, vy in zip(x, y):
         if vx is not None and vy is not None:
-            if abs(vx - vy) > tol * max(abs(vx), abs(vy)):
+            if not _values_agree(vx, vy, tol, digits):
                 return False
             shared += 1
     return True if shared else None
+
+
+def _sizes_within(xs: Sequence[tuple], ys: Sequence[tuple], tol: float, digits: int | None) -> bool:
+    """Every size in xs matches a size in ys."""
+    return bool(xs) and all(any(_sizes_match(x, y, tol, digits) for y in ys) for x in xs)
+
+
+def _values_agree(x: float, y: float, tol: float, digits: int | None = None) -> bool:
+    """Within the tolerance, or one value is the other rounded to its own significant digits
+    when it has at least `digits` of them ("1.4 GWh" for 1,416 MWh; not "400 MWh" for 409).
+
+    >>> _values_agree(1400.0, 1416.0, 0.005, 2), _values_agree(400.0, 409.0, 0.005, 2)
+    (True, False)
+    """
+    if abs(x - y) <= tol * max(abs(x), abs(y)):
+        return True
+    if digits is None:
+        return False
+    coarse, fine = (x, y) if _significant(x) <= _significant(y) else (y, x)
+    n = _significant(coarse)
+    return n >= digits and float(f"{fine:.{n}g}") == coarse
+
+
+def _significant(v: float) -> int:
+    """Significant digits of a value as written (trailing zeros of a whole number are not)."""
+    mantissa = f"{abs(v):.10g}".split("e")[0].replace(".", "").lstrip("0")
+    return len(mantissa.rstrip("0")) or 1
 
 
 def _initials(*names: str) -> tuple[str, ...]:

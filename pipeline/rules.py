@@ -56,6 +56,7 @@ class DedupSettings(Strict):
     template_text_score: float = Field(ge=0, le=100)
     capacity_tolerance: float = Field(ge=0, lt=1)
     approx_capacity_tolerance: float = Field(ge=0, lt=1)
+    rounded_value_digits: int = Field(ge=1)
     compatible_events: list[list[str]]
     role_slots: list[list[str]]
 

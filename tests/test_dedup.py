@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from pipeline.batch import process
-from pipeline.dedup import (Party, UnionFind, _initials, _same_party, announcement_id, bloom_mask,
+from pipeline.dedup import (Deduplicator, Facts, Party, UnionFind, _initials, _same_party, announcement_id, bloom_mask,
                             keys_conflict, may_agree, stable_hash)
 from pipeline.ingest import snippet_id
 from pipeline.records import Snippet
@@ -170,3 +170,30 @@ def test_dedup_rewording_with_a_state_cue_merges_without_capacity(extractor, rul
     texts = ["Calpine has brought its Nova battery in Menifee, California, online, the company said.",
              "Calpine said on Tuesday that the Nova battery in Menifee, California, is now online."]
     assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+def _facts(**kw):
+    base = dict(text="", headline=None, sizes=(), approx=False, event=None, event_date=None,
+                parties=(), countries=(), named_countries=(), towns=(), regions=(),
+                town_regions=None, phases=(), names=())
+    return Facts(**{**base, **kw})
+
+
+@pytest.mark.parametrize("a,b,agree", [
+    # "1.4 GWh" is 1,416 MWh rounded to the digits it was written with
+    (dict(headline=(380.0, 1416.0), sizes=((380.0, 1416.0),)),
+     dict(headline=(None, 1400.0), sizes=((None, 1400.0),)), True),
+    # one significant digit is no rounding: 400 and 409 MWh differ
+    (dict(headline=(None, 409.0), sizes=((None, 409.0),)),
+     dict(headline=(None, 400.0), sizes=((None, 400.0),)), False),
+    # power-only and energy-only headlines: a size both state agrees when both tell one event
+    (dict(headline=(220.0, None), sizes=((220.0, None), (None, 235.0)), event="commercial_operation"),
+     dict(headline=(None, 235.0), sizes=((None, 235.0),), event="grid_connection"), True),
+    # ... and is nothing to compare when only one tells an event (a threshold, a site total)
+    (dict(headline=(220.0, None), sizes=((220.0, None), (None, 235.0)), event="commercial_operation"),
+     dict(headline=(None, 235.0), sizes=((None, 235.0),)), None),
+])
+def test_dedup_capacities_agree(a, b, agree, rules):
+    dd = Deduplicator(rules)
+    assert dd._capacities_agree(_facts(**a), _facts(**b)) is agree
+    assert dd._capacities_agree(_facts(**b), _facts(**a)) is agree
