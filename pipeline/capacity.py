@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from .cache import cached
 from .errors import RulesError
 from .records import Capacity, Dropped
-from .rules import CompiledPattern, Rules, fold_case, unit_key
+from .prefilter import Hits, LiteralScanner
+from .rules import CompiledPattern, Rules, unit_key
 from .spans import sentence_bounds, sentence_of
 
 SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z\"'(]|\s*$)")
@@ -148,14 +149,15 @@ class CapacityExtractor:
         self.joiners = ps.by_label("pair_joiner")
         self.kinds = [(p, p.label.split(":")[1], p.note or "before") for p in ps.patterns
                       if p.label and p.label.startswith("kind:")]
+        self._scanner = LiteralScanner([*self.shared, *self.quantities, *self.durations])
 
     # -------------------------------------------------------------- public
     def __call__(self, text: str) -> tuple[list[Capacity], list[Dropped]]:
         dropped: list[Dropped] = []
-        folded = fold_case(text)
-        found = self._quantities(text, folded, dropped)
+        hits = self._scanner.scan(text)
+        found = self._quantities(text, hits, dropped)
         found = self._pair(text, found)
-        self._durations(text, folded, found)
+        self._durations(text, hits, found)
         sentences = sentence_bounds(text, SENTENCE_END)
         out = [self._record(text, q, sentences) for q in found]
         return out, dropped
@@ -165,16 +167,14 @@ class CapacityExtractor:
         key = unit_key(written)
         return self.units.get(key) or self.units.get(key.casefold())
 
-    def _quantities(self, text: str, folded: str, dropped: list[Dropped]) -> list[_Q]:
+    def _quantities(self, text: str, hits: Hits, dropped: list[Dropped]) -> list[_Q]:
         taken: list[tuple[int, int]] = []
         found: list[_Q] = []
 
         def free(a: int, b: int) -> bool:
             return all(b <= s or a >= e for s, e in taken)
 
-        for pattern in self.shared:
-            if not pattern.may_match(folded):
-                continue
+        for pattern in hits.among(self.shared):
             for m in pattern.regex.finditer(text):
                 if not free(m.start(), m.end()):
                     continue
@@ -187,9 +187,7 @@ class CapacityExtractor:
                 taken.append((m.start(), m.end()))
                 found.append(_Q(m.start(), m.end(), n1 * u1.factor, n2 * u2.factor,
                                 self._qualifier(text, m.start()), pattern.id))
-        for pattern in self.quantities:
-            if not pattern.may_match(folded):
-                continue
+        for pattern in hits.among(self.quantities):
             for m in pattern.regex.finditer(text):
                 if not free(m.start(), m.end()):
                     continue
@@ -255,11 +253,9 @@ class CapacityExtractor:
             i += 1
         return out
 
-    def _durations(self, text: str, folded: str, found: list[_Q]) -> None:
+    def _durations(self, text: str, hits: Hits, found: list[_Q]) -> None:
         spans = []
-        for pattern in self.durations:
-            if not pattern.may_match(folded):
-                continue
+        for pattern in hits.among(self.durations):
             for m in pattern.regex.finditer(text):
                 if any(q.start <= m.start() < q.end for q in found):
                     continue

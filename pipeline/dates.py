@@ -19,7 +19,8 @@ from functools import lru_cache
 
 from .errors import RulesError
 from .records import DateMention, Dropped
-from .rules import CompiledPattern, Rules, fold_case
+from .prefilter import LiteralScanner
+from .rules import CompiledPattern, Rules
 from .spans import sentence_bounds, sentence_of
 
 MONTHS = {m.casefold(): i for i, m in enumerate(calendar.month_name) if m}
@@ -118,6 +119,8 @@ class DateExtractor:
         self.roles = self._role_rules(ps.patterns)
         self.not_after = ps.by_label("not_date:after")
         self.numeric = [p for p in self.candidates if p.label == "day_numeric"]
+        self._scanner = LiteralScanner(self.candidates)
+        self._role_scanner = LiteralScanner([r.pattern for r in self.roles])
         self._parser = None  # dateparser's, built on the first absolute day date (see _parse_day)
         self._parse_day = lru_cache(maxsize=65536)(self._parse_day_uncached)
 
@@ -211,10 +214,7 @@ class DateExtractor:
     def _candidates(self, text: str, dropped: list[Dropped]) -> list[tuple[re.Match, CompiledPattern]]:
         taken: list[tuple[int, int]] = []
         found: list[tuple[re.Match, CompiledPattern]] = []
-        folded = fold_case(text)
-        for pattern in self.candidates:
-            if not pattern.may_match(folded):
-                continue
+        for pattern in self._scanner.scan(text).among(self.candidates):
             for m in pattern.regex.finditer(text):
                 a, b = m.span()
                 if a == b or any(a < e and b > s for s, e in taken):
@@ -250,12 +250,14 @@ class DateExtractor:
         where = {"sentence": text[s0:s1], "prefix": text[s0:m.start()],
                  "before": text[max(0, m.start() - 80):m.start()],
                  "after": text[m.end():m.end() + 40]}
+        # Every window lies inside this stretch: a literal missing from it is in none of them.
+        hits = self._role_scanner.scan(text[min(s0, max(0, m.start() - 80)):max(s1, m.end() + 40)])
         for rule in self.roles:
             if rule.labels and pattern.label not in rule.labels:
                 continue
             if rule.precisions and precision not in rule.precisions:
                 continue
-            if not rule.pattern.regex.search(where[rule.where]):
+            if not hits.allows(rule.pattern) or not rule.pattern.regex.search(where[rule.where]):
                 continue
             if (all(c.regex.search(where["after"]) for c in rule.after_cues)
                     and all(c.regex.search(where["sentence"]) for c in rule.sentence_cues)

@@ -24,7 +24,8 @@ from spacy.matcher import PhraseMatcher
 
 from .cache import cached
 from .records import Dropped, Location, Organization
-from .rules import OrgEntry, Rules, _expand, fold_case
+from .prefilter import LiteralScanner
+from .rules import OrgEntry, Rules, _expand
 
 KIND_RANK = {"country": 0, "admin1": 1, "region": 2, "city": 3, "district": 4}
 BROAD_KINDS = ("country", "admin1", "region")
@@ -198,11 +199,13 @@ class EntityExtractor:
         self.legal = ent.by_label("legal_suffix")
         self.cues = [*ent.by_label("org_suffix"), *ent.by_label("descriptor_before"),
                      *ent.by_label("descriptor_after")]
+        self._cue_scanner = LiteralScanner(self.cues)
         self.not_org = [p for p in ent.by_label("not_org") if p.note != "after"]
         self.not_org_after = [p for p in ent.by_label("not_org") if p.note == "after"]
         self.news_source = [(p, p.note or "before") for p in ent.by_label("news_source")]
         self.role_cues = [(p, p.label.split(":")[1], p.note or "before") for p in ent.patterns
                           if p.label and p.label.startswith("role:")]
+        self._role_scanner = LiteralScanner([p for p, _, _ in self.role_cues])
         self.place_cues = [(p, p.label, p.note or "before") for p in plc.patterns
                            if p.label in ("home", "market")]
         self.not_place = plc.by_label("not_place")
@@ -268,10 +271,7 @@ class EntityExtractor:
             mentions.append((span.start_char, span.end_char, org.name,
                              f"organizations.jsonl#{org.id}", org.type))
         mentions = _longest(mentions)
-        folded = fold_case(text)
-        for cue in self.cues:
-            if not cue.may_match(folded):
-                continue
+        for cue in self._cue_scanner.scan(text).among(self.cues):
             for m in cue.regex.finditer(text):
                 for raw, a0 in self._split_parties(m.group("name"), m.start("name")):
                     mentions = self._cue_mention(text, raw, a0, a0 + len(raw), cue, mentions, dropped)
@@ -428,8 +428,9 @@ class EntityExtractor:
         s1 = len(text) if s1 < 0 else s1
         before, after = text[max(s0, a - 80):a], text[b:min(s1, b + 80)].removeprefix(".")
         best: tuple[float, str, str] | None = None
+        hits = self._role_scanner.scan(text[max(s0, a - 80):min(s1, b + 80)])  # both windows
         for p, role, where in self.role_cues:
-            if p.regex.search(before if where == "before" else after):
+            if hits.allows(p) and p.regex.search(before if where == "before" else after):
                 if p.weight >= 1:
                     return role, p.id, p.weight
                 if best is None or p.weight > best[0]:

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 from .records import Capacity, DateMention, EventMention, Technology
-from .rules import Rules, fold_case
+from .prefilter import Hits, LiteralScanner
+from .rules import Rules
 from .spans import sentence_bounds, sentence_of
 
 SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"'(\[])")
@@ -62,15 +63,20 @@ class EventExtractor:
     def __init__(self, rules: Rules):
         self.technologies = rules["technologies"].patterns
         self.events = rules["events"].patterns
+        self._scanner = LiteralScanner([*self.technologies, *self.events])
+        self._last: tuple[str, Hits] | None = None
+
+    def _hits(self, text: str) -> Hits:
+        """One literal scan serves both technologies and events of the same text."""
+        if self._last is None or self._last[0] is not text:
+            self._last = (text, self._scanner.scan(text))
+        return self._last[1]
 
     def technologies_in(self, text: str) -> tuple[list[str], list[Technology]]:
         """Canonical technologies, most specific first, then by first mention."""
         mentions: list[Technology] = []
         weight: dict[str, float] = {}
-        folded = fold_case(text)
-        for p in self.technologies:
-            if not p.may_match(folded):
-                continue
+        for p in self._hits(text).among(self.technologies):
             for m in p.regex.finditer(text):
                 if any(m.start() < t.end and m.end() > t.start for t in mentions):
                     continue
@@ -87,10 +93,7 @@ class EventExtractor:
         """Every cue, earlier patterns winning overlaps, each marked when in a background clause."""
         out: list[Cue] = []
         spans = _background_spans(text)
-        folded = fold_case(text)
-        for p in self.events:
-            if not p.may_match(folded):
-                continue
+        for p in self._hits(text).among(self.events):
             for m in p.regex.finditer(text):
                 if any(m.start() < e.end and m.end() > e.start for e in out):
                     continue

@@ -147,3 +147,33 @@ def test_rules_literal_prefilter_never_skips_a_match(rules):
         for p in patterns:
             if not p.may_match(folded):
                 assert p.regex.search(t) is None, (p.id, t[:80])
+
+
+def test_rules_literal_scanner_decides_like_each_pattern(rules):
+    """One automaton pass per text gives, for every bundled pattern, the answer of the
+    pattern's own literal tests: the same set runs, in the same order."""
+    from pipeline.prefilter import LiteralScanner
+    from pipeline.rules import fold_case
+    patterns = [p for ps in rules.patterns.values() for p in ps.patterns]
+    scanner = LiteralScanner(patterns)
+    texts = list(ADVERSARIAL) + ["", "MW", "ＭＷ 200", "Commercial operation of the 200 MW / 800 MWh"
+                                 " battery in Victoria began on 3 March 2025, said Fluence Energy."]
+    for path in sorted((ROOT / "corpus" / "gold").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines()[:60]:
+            row = json.loads(line)
+            texts += [t for t in [row.get("text"), *(row.get("texts") or [])] if isinstance(t, str)]
+    ran = 0
+    for t in texts:
+        folded = fold_case(t)
+        expected = [p for p in patterns if p.may_match(folded)]
+        assert scanner.scan(t).among(patterns) == expected, t[:80]
+        ran += len(expected)
+    assert 0 < ran < len(texts) * len(patterns) / 2  # it decides: most patterns are skipped
+
+
+def test_rules_literal_scanner_keeps_patterns_it_was_not_built_with(rules):
+    from pipeline.prefilter import LiteralScanner
+    events = rules["events"].patterns
+    scanner = LiteralScanner(events[:3])
+    text = "The plant entered commercial operation in May."
+    assert scanner.scan(text).among(events) == [p for p in events if p.may_match(text.lower())]
