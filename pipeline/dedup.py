@@ -147,6 +147,7 @@ class Deduplicator:
         self.key_patterns = [p.regex for p in rules["dedup"].by_label("key_token")]
         self.phase_patterns = [p.regex for p in rules["dedup"].by_label("phase")]
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
+        self.landmark_patterns = [p.regex for p in rules["dedup"].by_label("landmark")]
         self._is_key = lru_cache(maxsize=1 << 16)(
             lambda word: any(p.search(word) for p in self.key_patterns))
         self._keys_words = lru_cache(maxsize=1 << 12)(self._text_keys_words)
@@ -366,7 +367,9 @@ class Deduplicator:
                               _initials(o.text, o.name), o.role)
                         for o in x.organizations if o.name.strip())
         project = [p for p in x.locations if p.is_project]
-        towns = [p for p in project if p.kind in ("city", "district")]
+        places = [p for p in project if p.kind in ("city", "district")]
+        landmarks = [p for p in places if self._landmark(x.text, p.start)]
+        towns = [p for p in places if p not in landmarks]
         regions = _small(p.name for p in project if p.kind == "admin1")
         named = _small(p.country for p in project
                           if p.kind in ("country", "admin1", "region") and p.country)
@@ -379,8 +382,15 @@ class Deduplicator:
             sizes=sizes, event=x.event, event_date=x.event_date, parties=parties,
             countries=_small(x.countries), named_countries=named,
             towns=_small(p.name for p in towns), regions=regions, town_regions=town_regions,
+            districts=_small(p.name for p in towns if p.kind == "district"),
+            landmarks=_small(p.name for p in landmarks),
             phases=self._phases(x.text),
-            names=_small(self._project_names(x) | {p.name.casefold() for p in towns}))
+            names=_small(self._project_names(x) | {p.name.casefold() for p in places}))
+
+    def _landmark(self, text: str, start: int) -> bool:
+        """A town named to say where the site lies ("near Newcastle", "west of Phoenix"), not
+        the site itself (dedup.toml: landmark, matched against the text just before it)."""
+        return any(p.search(text, max(0, start - 60), start) for p in self.landmark_patterns)
 
     def fact_merge(self, clusters: list[Cluster], facts: list[Facts],
                    snippets: Sequence[Snippet]) -> list[Cluster]:
@@ -425,7 +435,7 @@ class Deduplicator:
         party with a place, a project name, or the same parties at the same event; the event
         date sharpens several of them."""
         event = (self._event_group(f.event),) if f.event and f.event != "other" else ()
-        places = sorted({*f.towns, *f.regions})
+        places = sorted({*f.towns, *f.landmarks, *f.regions})
         parties = sorted({p.words for p in f.parties})
         anchors = ([("country", c) for c in f.countries] + [("party", p) for p in parties]
                    + [("place", p) for p in places] + [("name", n) for n in f.names])
@@ -486,7 +496,8 @@ class Deduplicator:
             return None
         capacity = self._capacities_agree(a, b)
         parties = _parties_overlap(a.parties, b.parties)
-        same_place = _meet(a.towns, b.towns) or _meet(a.regions, b.regions)
+        same_place = (_meet(a.towns + a.landmarks, b.towns + b.landmarks)
+                      or _meet(a.regions, b.regions))
         same_name = _meet(a.names, b.names)
         # "other" (a fire, a record) says nothing about which story it is
         same_event = bool(a.event and b.event and a.event != "other"
@@ -534,7 +545,7 @@ class Deduplicator:
         if a.phases != b.phases and (a.phases and b.phases
                                      or any(p != "1" for p in set(a.phases) ^ set(b.phases))):
             return "phase"  # a first phase often goes unnamed, a later one not
-        if a.towns and b.towns and not _meet(a.towns, b.towns):
+        if a.towns and b.towns and not _meet(a.towns, b.towns) and not self._town_in_district(a, b):
             return "place"
         if self._one_template(a, b) and keys_conflict(*self._keys_words(a.text),
                                                       *self._keys_words(b.text)):
@@ -552,6 +563,17 @@ class Deduplicator:
                 if town_side.town_regions is not None or self._one_template(a, b):
                     return "place"
         return None
+
+    def _town_in_district(self, a: Facts, b: Facts) -> bool:
+        """One side names only districts (a county, a council area), the other only towns: the
+        towns may lie in the district unless their provinces are known to differ, or the two
+        texts read as one template around another place."""
+        for d, t in ((a, b), (b, a)):
+            if d.districts == d.towns and not t.districts:
+                if d.town_regions is not None and t.town_regions is not None:
+                    return _meet(d.town_regions, t.town_regions)
+                return not self._one_template(a, b)
+        return False
 
     def _text_keys_words(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         """A text's key tokens and all its words (what the template veto compares)."""
@@ -626,11 +648,13 @@ class Facts:
     # small sets as sorted tuples: a million of these records must stay small
     countries: tuple[str, ...]
     named_countries: tuple[str, ...]  # from a country, province or region named in the text
-    towns: tuple[str, ...]  # project towns and districts
+    towns: tuple[str, ...]  # project towns and districts (the site, not a landmark near it)
     regions: tuple[str, ...]  # project provinces and states
     town_regions: tuple[str, ...] | None  # the provinces of the towns, None when one is unknown
     phases: tuple[str, ...]
     names: tuple[str, ...]  # project names and towns, case-folded
+    districts: tuple[str, ...] = ()  # the towns that are districts (counties, council areas)
+    landmarks: tuple[str, ...] = ()  # towns the site is near ("near Newcastle", "west of Phoenix")
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:

@@ -232,7 +232,7 @@ ALLOWED_LABELS: dict[str, frozenset[str] | None] = {
     "places": frozenset({"home", "market", "not_place"}),
     "technologies": frozenset(TECHNOLOGIES),
     "events": frozenset(EVENTS),
-    "dedup": frozenset({"key_token", "phase", "project_name"}),
+    "dedup": frozenset({"key_token", "phase", "project_name", "landmark"}),
 }
 
 

@@ -197,3 +197,23 @@ def test_dedup_capacities_agree(a, b, agree, rules):
     dd = Deduplicator(rules)
     assert dd._capacities_agree(_facts(**a), _facts(**b)) is agree
     assert dd._capacities_agree(_facts(**b), _facts(**a)) is agree
+
+
+@pytest.mark.parametrize("texts", [
+    # a landmark town ("near Melbourne") is where the site lies, not the site's own town
+    ["Akaysha Energy has energised its 200 MW / 800 MWh battery in Geelong, Victoria, the "
+     "developer said.",
+     "An 800 MWh battery near Melbourne is now online, Akaysha Energy said on Tuesday."],
+    # a town inside a district that one outlet names instead
+    ["Zenobe has energised its 100 MW / 200 MWh battery in East Ayrshire, Scotland, the company said.",
+     "Zenobe's 200 MWh battery at Kilmarnock, Scotland, is now online and trading."],
+])
+def test_dedup_site_told_by_another_town_merges(texts, extractor, rules):
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+def test_dedup_same_template_in_another_town_stays_apart(extractor, rules):
+    a = "Akaysha Energy has energised its 200 MW / 800 MWh battery in Geelong, Victoria."
+    assert _groups(extractor, rules, [a, a.replace("Geelong", "Ballarat")]) == [[0], [1]]
+    b = "Akaysha Energy has energised its 200 MW / 800 MWh battery near Geelong, Victoria."
+    assert _groups(extractor, rules, [a, b.replace("Geelong", "Ballarat")]) == [[0], [1]]
