@@ -24,6 +24,7 @@ import numpy as np
 
 from rapidfuzz import fuzz, utils as fuzz_utils
 
+from .events import main_event
 from .records import DateMention, Extraction, Snippet
 from .rules import Rules
 
@@ -148,6 +149,7 @@ class Deduplicator:
         self.phase_patterns = [p.regex for p in rules["dedup"].by_label("phase")]
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
         self.landmark_patterns = [p.regex for p in rules["dedup"].by_label("landmark")]
+        self.plan_rules = frozenset(self.s.plan_event_rules)
         self._is_key = lru_cache(maxsize=1 << 16)(
             lambda word: any(p.search(word) for p in self.key_patterns))
         self._keys_words = lru_cache(maxsize=1 << 12)(self._text_keys_words)
@@ -384,8 +386,17 @@ class Deduplicator:
             towns=_small(p.name for p in towns), regions=regions, town_regions=town_regions,
             districts=_small(p.name for p in towns if p.kind == "district"),
             landmarks=_small(p.name for p in landmarks),
+            planned=self._planned(x),
             phases=self._phases(x.text),
             names=_small(self._project_names(x) | {p.name.casefold() for p in places}))
+
+    def _planned(self, x: Extraction) -> bool:
+        """The main event is only planned ("will be commissioned in 2026"): its cue is one of
+        the plan patterns (settings: plan_event_rules)."""
+        if not x.event:
+            return False
+        main = main_event(list(x.event_mentions), x.headline, len(x.text))
+        return bool(main and main.event == x.event and main.rule.rpartition("#")[2] in self.plan_rules)
 
     def _landmark(self, text: str, start: int) -> bool:
         """A town named to say where the site lies ("near Newcastle", "west of Phoenix"), not
@@ -535,6 +546,8 @@ class Deduplicator:
             return "capacity"
         if a.event and b.event and not self._same_event(a.event, b.event):
             return "event"
+        if a.event and b.event and a.planned != b.planned:
+            return "event"  # a plan and the deed it plans are two moments ("will build", "broke ground")
         if a.event_date and b.event_date and not _dates_compatible(a.event_date, b.event_date):
             return "event_date"
         if a.parties and b.parties and _parties_clash(a.parties, b.parties, self.role_slots):
@@ -655,6 +668,7 @@ class Facts:
     names: tuple[str, ...]  # project names and towns, case-folded
     districts: tuple[str, ...] = ()  # the towns that are districts (counties, council areas)
     landmarks: tuple[str, ...] = ()  # towns the site is near ("near Newcastle", "west of Phoenix")
+    planned: bool = False  # the event is only planned: nothing has happened yet
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:

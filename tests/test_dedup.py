@@ -217,3 +217,21 @@ def test_dedup_same_template_in_another_town_stays_apart(extractor, rules):
     assert _groups(extractor, rules, [a, a.replace("Geelong", "Ballarat")]) == [[0], [1]]
     b = "Akaysha Energy has energised its 200 MW / 800 MWh battery near Geelong, Victoria."
     assert _groups(extractor, rules, [a, b.replace("Geelong", "Ballarat")]) == [[0], [1]]
+
+
+@pytest.mark.parametrize("text,planned", [
+    ("Masdar will build a 1 GW / 4 GWh battery in Abu Dhabi, the company said.", True),
+    ("The 100 MW battery is expected to be commissioned in 2026.", True),
+    ("Masdar has broken ground on its 1 GW / 4 GWh battery in Abu Dhabi.", False),
+    # a bare noun is no plan, and a deed around it claims it first
+    ("Harmony Energy achieved first power at its 100 MW battery in Hull.", False),
+    ("Zenobe switches on a 400 MWh battery, the second of its sites to come online.", False),
+])
+def test_dedup_facts_tell_a_plan_from_a_deed(text, planned, extract, rules):
+    assert Deduplicator(rules).facts_of(extract(text)).planned is planned
+
+
+def test_dedup_plan_and_deed_stay_apart(extractor, rules):
+    texts = ["Masdar will build a 1 GW / 4 GWh battery in Abu Dhabi, the company said on Monday.",
+             "Masdar has broken ground on its 1 GW / 4 GWh battery in Abu Dhabi, the company said."]
+    assert _groups(extractor, rules, texts) == [[0], [1]]
