@@ -28,7 +28,7 @@ from .events import main_event
 from .records import DateMention, Extraction, Snippet
 from .rules import Rules
 
-PHASE_WORDS = {"one": "1", "first": "1", "i": "1", "two": "2", "second": "2", "ii": "2",
+PHASE_WORDS = {"last": "final", "all": "final", "one": "1", "first": "1", "i": "1", "two": "2", "second": "2", "ii": "2",
                "three": "3", "third": "3", "iii": "3", "four": "4", "fourth": "4", "iv": "4"}
 WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
 SENTENCE_STARTERS = frozenset({".", "!", "?", '"', "-"})
@@ -147,6 +147,7 @@ class Deduplicator:
         self.s = rules.settings.dedup
         self.key_patterns = [p.regex for p in rules["dedup"].by_label("key_token")]
         self.phase_patterns = [p.regex for p in rules["dedup"].by_label("phase")]
+        self.ordinal_patterns = [p.regex for p in rules["dedup"].by_label("site_ordinal")]
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
         self.landmark_patterns = [p.regex for p in rules["dedup"].by_label("landmark")]
         self.plan_rules = frozenset(self.s.plan_event_rules)
@@ -387,7 +388,7 @@ class Deduplicator:
             districts=_small(p.name for p in towns if p.kind == "district"),
             landmarks=_small(p.name for p in landmarks),
             planned=self._planned(x),
-            phases=self._phases(x.text),
+            phases=self._phases(x.text), site_ordinals=self._phases(x.text, self.ordinal_patterns),
             names=_small(self._project_names(x) | {p.name.casefold() for p in places}))
 
     def _planned(self, x: Extraction) -> bool:
@@ -556,8 +557,10 @@ class Deduplicator:
         if a.named_countries and b.named_countries and not _meet(a.named_countries, b.named_countries):
             return "country"
         if a.phases != b.phases and (a.phases and b.phases
-                                     or any(p != "1" for p in set(a.phases) ^ set(b.phases))):
-            return "phase"  # a first phase often goes unnamed, a later one not
+                                     or any(p not in ("1", "final") for p in set(a.phases) ^ set(b.phases))):
+            return "phase"  # a first or a last phase often goes unnamed, one between not
+        if a.site_ordinals and b.site_ordinals and not _meet(a.site_ordinals, b.site_ordinals):
+            return "phase"  # "its first battery", "the second of its sites"
         if a.towns and b.towns and not _meet(a.towns, b.towns) and not self._town_in_district(a, b):
             return "place"
         if self._one_template(a, b) and keys_conflict(*self._keys_words(a.text),
@@ -598,10 +601,11 @@ class Deduplicator:
         return bool(fuzz.token_sort_ratio(a.text, b.text, processor=fuzz_utils.default_process,
                                           score_cutoff=self.s.template_text_score))
 
-    def _phases(self, text: str) -> tuple[str, ...]:
-        """Phase or stage numbers named in a text ("phase 2", "second stage")."""
+    def _phases(self, text: str, patterns=None) -> tuple[str, ...]:
+        """Phase or stage numbers named in a text ("phase 2", "second stage"; "final" for the
+        last one), or with `patterns` the site ordinals ("its second battery")."""
         found = set()
-        for p in self.phase_patterns:
+        for p in self.phase_patterns if patterns is None else patterns:
             for m in p.finditer(text):
                 found.add(PHASE_WORDS.get(m.group("n").casefold(), m.group("n").casefold()))
         return _small(found)
@@ -669,6 +673,7 @@ class Facts:
     districts: tuple[str, ...] = ()  # the towns that are districts (counties, council areas)
     landmarks: tuple[str, ...] = ()  # towns the site is near ("near Newcastle", "west of Phoenix")
     planned: bool = False  # the event is only planned: nothing has happened yet
+    site_ordinals: tuple[str, ...] = ()  # which of a firm's sites it is ("its second battery")
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:

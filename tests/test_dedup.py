@@ -235,3 +235,30 @@ def test_dedup_plan_and_deed_stay_apart(extractor, rules):
     texts = ["Masdar will build a 1 GW / 4 GWh battery in Abu Dhabi, the company said on Monday.",
              "Masdar has broken ground on its 1 GW / 4 GWh battery in Abu Dhabi, the company said."]
     assert _groups(extractor, rules, texts) == [[0], [1]]
+
+
+@pytest.mark.parametrize("text,phases,ordinals", [
+    ("The plant went into full operation when its 12th and final unit was connected.", ("final",), ()),
+    ("All twelve 300-megawatt units at the plant are now running.", ("final",), ()),
+    ("The first 300 MW unit of the plant has been connected to the grid.", ("1",), ()),
+    ("Work began on the 3rd 100 MW phase of the site.", ("3",), ()),
+    ("SSE's first grid-scale battery is now running.", (), ("1",)),
+    ("The battery is the second in its storage portfolio.", (), ("2",)),
+])
+def test_dedup_phases_and_site_ordinals(text, phases, ordinals, rules):
+    dd = Deduplicator(rules)
+    assert dd._phases(text) == phases
+    assert dd._phases(text, dd.ordinal_patterns) == ordinals
+
+
+@pytest.mark.parametrize("a,b,conflict", [
+    (dict(phases=("final",)), dict(phases=("1",)), "phase"),  # the last unit is not the first
+    (dict(phases=("final",)), dict(), None),  # another outlet may leave the last phase unnamed
+    (dict(phases=("2",)), dict(), "phase"),
+    (dict(site_ordinals=("1",)), dict(site_ordinals=("2",)), "phase"),
+    (dict(site_ordinals=("2",)), dict(), None),
+])
+def test_dedup_phase_and_site_ordinal_conflicts(a, b, conflict, rules):
+    dd = Deduplicator(rules)
+    assert dd.conflict(_facts(**a), _facts(**b)) == conflict
+    assert dd.conflict(_facts(**b), _facts(**a)) == conflict
