@@ -803,11 +803,13 @@ def _parties_each_lack(a: Sequence[Party], b: Sequence[Party]) -> bool:
 
 
 def _parties_clash(a: Sequence[Party], b: Sequence[Party], slots: dict[str, str]) -> bool:
-    """Different parties: none in common, or each side names one the other lacks in the same
-    slot (two project owners or developers, two suppliers: settings role_slots); an extra
+    """Different parties: none in common (each side with one in a slot), or each side names
+    one the other lacks in the same slot (two project owners or developers, two suppliers: settings role_slots); an extra
     party in another slot is detail one outlet left out."""
     if not _parties_overlap(a, b):
-        return True
+        # none in common: a clash only when each side names a party that fills a slot (a party
+        # merely mentioned, "under a contract with the IESO", is no rival for the owner)
+        return any(x.role in slots for x in a) and any(y.role in slots for y in b)
     lack_a = [x for x in a if not any(_same_party(x, y) for y in b)]
     lack_b = [y for y in b if not any(_same_party(x, y) for x in a)]
     return any(slots.get(x.role, x.role) == slots.get(y.role, y.role) for x in lack_a for y in lack_b)

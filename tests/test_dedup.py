@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from pipeline.batch import process
-from pipeline.dedup import (Deduplicator, Facts, Party, UnionFind, _initials, _same_party, announcement_id, bloom_mask,
+from pipeline.dedup import (Deduplicator, Facts, Party, UnionFind, _initials, _parties_clash, _same_party,
+                            announcement_id, bloom_mask,
                             keys_conflict, may_agree, stable_hash)
 from pipeline.ingest import snippet_id
 from pipeline.records import Snippet
@@ -262,3 +263,17 @@ def test_dedup_phase_and_site_ordinal_conflicts(a, b, conflict, rules):
     dd = Deduplicator(rules)
     assert dd.conflict(_facts(**a), _facts(**b)) == conflict
     assert dd.conflict(_facts(**b), _facts(**a)) == conflict
+
+
+@pytest.mark.parametrize("a,b,clash", [
+    ([("nrstor", "developer")], [("ieso", "other")], False),  # a party merely mentioned is no rival
+    ([("nrstor", "developer")], [("boralex", "owner")], True),  # two owners, none in common
+    ([("tesla", "supplier")], [("fluence", "supplier")], True),
+    ([("neso", "other")], [("zenobe", "developer")], False),
+])
+def test_dedup_parties_clash_only_in_a_slot(a, b, clash, rules):
+    dd = Deduplicator(rules)
+    party = lambda name, role: Party(tuple(name.split()), (), role)  # noqa: E731
+    pa, pb = [party(*p) for p in a], [party(*p) for p in b]
+    assert _parties_clash(pa, pb, dd.role_slots) is clash
+    assert _parties_clash(pb, pa, dd.role_slots) is clash
