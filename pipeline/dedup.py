@@ -151,6 +151,7 @@ class Deduplicator:
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
         self.landmark_patterns = [p.regex for p in rules["dedup"].by_label("landmark")]
         self.plan_rules = frozenset(self.s.plan_event_rules)
+        self.not_party_patterns = [p.regex for p in rules["dedup"].by_label("not_party")]
         self._is_key = lru_cache(maxsize=1 << 16)(
             lambda word: any(p.search(word) for p in self.key_patterns))
         self._keys_words = lru_cache(maxsize=1 << 12)(self._text_keys_words)
@@ -368,7 +369,8 @@ class Deduplicator:
         headline = x.headline
         parties = tuple(Party(tuple(sys.intern(w) for w in o.name.casefold().split()),
                               _initials(o.text, o.name), o.role)
-                        for o in x.organizations if o.name.strip())
+                        for o in x.organizations
+                        if o.name.strip() and not any(p.search(o.name) for p in self.not_party_patterns))
         project = [p for p in x.locations if p.is_project]
         places = [p for p in project if p.kind in ("city", "district")]
         landmarks = [p for p in places if self._landmark(x.text, p.start)]

@@ -233,7 +233,7 @@ ALLOWED_LABELS: dict[str, frozenset[str] | None] = {
     "places": frozenset({"home", "market", "not_place"}),
     "technologies": frozenset(TECHNOLOGIES),
     "events": frozenset(EVENTS),
-    "dedup": frozenset({"key_token", "phase", "site_ordinal", "project_name", "landmark"}),
+    "dedup": frozenset({"key_token", "phase", "site_ordinal", "project_name", "landmark", "not_party"}),
 }
 
 

@@ -277,3 +277,11 @@ def test_dedup_parties_clash_only_in_a_slot(a, b, clash, rules):
     pa, pb = [party(*p) for p in a], [party(*p) for p in b]
     assert _parties_clash(pa, pb, dd.role_slots) is clash
     assert _parties_clash(pb, pa, dd.role_slots) is clash
+
+
+def test_dedup_a_county_taken_for_a_firm_is_no_party(extract, rules):
+    dd = Deduplicator(rules)
+    x = extract("Riverside County's new battery is finished: Calpine says the 680 MW site is online.")
+    assert {o.name for o in x.organizations} >= {"Riverside County", "Calpine"}
+    assert [p.words for p in dd.facts_of(x).parties] == [("calpine",)]
+    assert not any(p.search("Calpine") for p in dd.not_party_patterns)
