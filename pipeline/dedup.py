@@ -451,8 +451,11 @@ class Deduplicator:
         event = (self._event_group(f.event),) if f.event and f.event != "other" else ()
         places = sorted({*f.towns, *f.landmarks, *f.regions})
         parties = sorted({p.words for p in f.parties})
+        # a party also by its first word: "Rongke" and "Rongke Power" are one party (_same_party)
+        heads = sorted({p.words[:1] for p in f.parties if len(p.words) > 1} - set(parties))
         anchors = ([("country", c) for c in f.countries] + [("party", p) for p in parties]
-                   + [("place", p) for p in places] + [("name", n) for n in f.names])
+                   + [("place", p) for p in places] + [("name", n) for n in f.names]
+                   + [("party", h) for h in heads])
         when = (f.event_date.value.isoformat(),) if f.event_date and f.event_date.value else ()
         pairs = [("party", p, "place", q) for p in parties[:3] for q in places[:3]]
         pairs += [(*a, "event", e) for a in anchors[:4] for e in event]

@@ -285,3 +285,13 @@ def test_dedup_a_county_taken_for_a_firm_is_no_party(extract, rules):
     assert {o.name for o in x.organizations} >= {"Riverside County", "Calpine"}
     assert [p.words for p in dd.facts_of(x).parties] == [("calpine",)]
     assert not any(p.search("Calpine") for p in dd.not_party_patterns)
+
+
+def test_dedup_a_party_short_name_blocks_with_its_full_name(rules):
+    # "Rongke" and "Rongke Power" are one party: the pair must be compared at all
+    dd = Deduplicator(rules)
+    a = _facts(headline=(100.0, 400.0), sizes=((100.0, 400.0),), countries=("CN",),
+               parties=(Party(("rongke", "power"), ("rp",), "developer"),))
+    b = _facts(headline=(None, 400.0), sizes=((None, 400.0),),
+               parties=(Party(("rongke",), (), "owner"),))
+    assert list(dd._fact_pairs([a, b])) == [(0, 1)]
