@@ -389,7 +389,7 @@ class Deduplicator:
             towns=_small(p.name for p in towns), regions=regions, town_regions=town_regions,
             districts=_small(p.name for p in towns if p.kind == "district"),
             landmarks=_small(p.name for p in landmarks),
-            planned=self._planned(x),
+            planned=self._planned(x), events=self._told_events(x),
             phases=self._phases(x.text), site_ordinals=self._phases(x.text, self.ordinal_patterns),
             names=_small(self._project_names(x) | {p.name.casefold() for p in places}))
 
@@ -400,6 +400,13 @@ class Deduplicator:
             return False
         main = main_event(list(x.event_mentions), x.headline, len(x.text))
         return bool(main and main.event == x.event and main.rule.rpartition("#")[2] in self.plan_rules)
+
+    def _told_events(self, x: Extraction) -> tuple[str, ...]:
+        """Every event the text tells as done news: its cues outside background clauses that are
+        no plan."""
+        return _small(e.event for e in x.event_mentions if e.event != "other"
+                      and not getattr(e, "background", False)
+                      and e.rule.rpartition("#")[2] not in self.plan_rules)
 
     def _landmark(self, text: str, start: int) -> bool:
         """A town named to say where the site lies ("near Newcastle", "west of Phoenix"), not
@@ -550,8 +557,9 @@ class Deduplicator:
         place. A fact one side does not state is no conflict."""
         if self._capacities_agree(a, b) is False:
             return "capacity"
-        if a.event and b.event and not self._same_event(a.event, b.event):
-            return "event"
+        if a.event and b.event and not self._same_event(a.event, b.event) \
+                and not (a.event in b.events or b.event in a.events):
+            return "event"  # unless one text tells the other's news too, in second place
         if a.event and b.event and a.planned != b.planned:
             return "event"  # a plan and the deed it plans are two moments ("will build", "broke ground")
         if a.event_date and b.event_date and not _dates_compatible(a.event_date, b.event_date):
@@ -679,6 +687,7 @@ class Facts:
     landmarks: tuple[str, ...] = ()  # towns the site is near ("near Newcastle", "west of Phoenix")
     planned: bool = False  # the event is only planned: nothing has happened yet
     site_ordinals: tuple[str, ...] = ()  # which of a firm's sites it is ("its second battery")
+    events: tuple[str, ...] = ()  # every event the text tells as done news, the main one too
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:

@@ -161,6 +161,12 @@ def test_dedup_loosely_stated_size_matches_the_exact_one(extractor, rules):
     ("Belgium's largest battery is under construction north of Brussels.", "construction_start"),
     # "completed" a financing step is no completed plant
     ("Akaysha has completed the financing for its battery storage project.", "financing"),
+    ("Funding is now in place for the 1.66 GWh battery near Wellington.", "financing"),
+    # a future told in the present tense is a plan, weaker than the deed beside it
+    ("PGE has signed a contract with LG Energy Solution for a 981 MWh system, one of the largest "
+     "in Europe when it starts operating in 2027.", "agreement"),
+    ("Lion Storage has taken a final investment decision on its 1.5 GWh battery. Construction "
+     "starts this year.", "financing"),
 ])
 def test_dedup_rewording_event_cues(text, event, extract):
     assert extract(text).event == event
@@ -295,3 +301,16 @@ def test_dedup_a_party_short_name_blocks_with_its_full_name(rules):
     b = _facts(headline=(None, 400.0), sizes=((None, 400.0),),
                parties=(Party(("rongke",), (), "owner"),))
     assert list(dd._fact_pairs([a, b])) == [(0, 1)]
+
+
+def test_dedup_news_told_in_second_place_is_no_event_conflict(extractor, rules):
+    # the first text leads with the financial close and adds that construction is under way
+    texts = ["Akaysha Energy has reached financial close on its 415 MW / 1,660 MWh battery in "
+             "Dubbo, New South Wales, securing debt from banks. Construction is under way.",
+             "Akaysha Energy has secured financing for the 415 MW / 1,660 MWh battery in Dubbo, "
+             "New South Wales, the company said."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+    # ... but an earlier step in a background clause is history, not the news
+    texts = ["Akaysha Energy has started construction of its 415 MW / 1,660 MWh battery in Dubbo, "
+             "New South Wales, having closed financing in March.", texts[1]]
+    assert _groups(extractor, rules, texts) == [[0], [1]]
