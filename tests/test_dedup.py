@@ -314,3 +314,15 @@ def test_dedup_news_told_in_second_place_is_no_event_conflict(extractor, rules):
     texts = ["Akaysha Energy has started construction of its 415 MW / 1,660 MWh battery in Dubbo, "
              "New South Wales, having closed financing in March.", texts[1]]
     assert _groups(extractor, rules, texts) == [[0], [1]]
+
+
+def test_dedup_a_desert_is_no_province_to_clash_with(extract, rules):
+    # the Atacama desert spans several Chilean regions; "Atacama region" is one of them
+    dd = Deduplicator(rules)
+    desert = dd.facts_of(extract("In northern Chile's Atacama desert, Engie's 638 MWh battery came "
+                                 "into commercial service this week."))
+    town = dd.facts_of(extract("Engie has started commercial operation of a 638 MWh battery in "
+                               "María Elena, Antofagasta Region, Chile."))
+    assert dd.conflict(desert, town) is None
+    region = extract("The 638 MWh battery in Chile's Atacama region is now online.")
+    assert [(p.name, p.kind) for p in region.locations if p.kind == "admin1"] == [("Atacama", "admin1")]
