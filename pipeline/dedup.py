@@ -529,12 +529,14 @@ class Deduplicator:
         cutoff = self.s.fact_merge_text_score
         if capacity is None:
             # no capacity to compare: the same parties at the same event, and two parties or
-            # else the very same event and the same place or project name (an event one side
-            # does not state is no evidence: "completed" and "started construction" of one
-            # project read alike)
+            # else the very same event and the same place or project name, or a compatible
+            # event ("connected", "in service") at the same site town (an event one side does
+            # not state is no evidence: "completed" and "started construction" of one project
+            # read alike)
             if not (parties and same_event and not _parties_each_lack(a.parties, b.parties)
                     and (min(len(a.parties), len(b.parties)) >= 2
-                         or a.event == b.event and (same_place or same_name))):
+                         or a.event == b.event and (same_place or same_name)
+                         or _meet(a.towns, b.towns))):
                 return None
         elif not (same_place or same_name or parties):
             # only a number and a country in common: the same event and closer wording needed

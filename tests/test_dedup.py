@@ -326,3 +326,11 @@ def test_dedup_a_desert_is_no_province_to_clash_with(extract, rules):
     assert dd.conflict(desert, town) is None
     region = extract("The 638 MWh battery in Chile's Atacama region is now online.")
     assert [(p.name, p.kind) for p in region.locations if p.kind == "admin1"] == [("Atacama", "admin1")]
+
+
+def test_dedup_no_capacity_compatible_event_at_one_site_town_merges(extractor, rules):
+    texts = ["EnBW has connected its new battery in Heilbronn, Germany, to the grid, the utility said.",
+             "EnBW's new battery in Heilbronn, Germany, is now in commercial service."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+    other_town = [texts[0], texts[1].replace("Heilbronn", "Karlsruhe")]
+    assert _groups(extractor, rules, other_town) == [[0], [1]]
