@@ -334,3 +334,10 @@ def test_dedup_no_capacity_compatible_event_at_one_site_town_merges(extractor, r
     assert _groups(extractor, rules, texts) == [[0, 1]]
     other_town = [texts[0], texts[1].replace("Heilbronn", "Karlsruhe")]
     assert _groups(extractor, rules, other_town) == [[0], [1]]
+
+
+def test_dedup_a_name_that_starts_like_a_weekday_is_a_key(extractor, rules):
+    # "Thurcroft" starts with "Thu", "Monterey" with "Mon": names, not dates
+    a = "Octopus Energy has acquired the 100 MW / 200 MWh Fenwick battery project in Yorkshire from Pelagic."
+    assert _groups(extractor, rules, [a, a.replace("Fenwick", "Thurcroft")]) == [[0], [1]]
+    assert _groups(extractor, rules, [a, a.replace("Fenwick", "Monterey")]) == [[0], [1]]
