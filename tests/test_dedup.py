@@ -162,6 +162,8 @@ def test_dedup_loosely_stated_size_matches_the_exact_one(extractor, rules):
     # "completed" a financing step is no completed plant
     ("Akaysha has completed the financing for its battery storage project.", "financing"),
     ("Funding is now in place for the 1.66 GWh battery near Wellington.", "financing"),
+    ("A Minnesota cooperative now operates the first iron-air battery on a US grid.", "commercial_operation"),
+    ("The utility now operates 5 GW of storage across three states.", None),  # a fleet, no event
     # a future told in the present tense is a plan, weaker than the deed beside it
     ("PGE has signed a contract with LG Energy Solution for a 981 MWh system, one of the largest "
      "in Europe when it starts operating in 2027.", "agreement"),
