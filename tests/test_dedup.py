@@ -164,6 +164,13 @@ def test_dedup_loosely_stated_size_matches_the_exact_one(extractor, rules):
     ("Funding is now in place for the 1.66 GWh battery near Wellington.", "financing"),
     ("A Minnesota cooperative now operates the first iron-air battery on a US grid.", "commercial_operation"),
     ("The utility now operates 5 GW of storage across three states.", None),  # a fleet, no event
+    ("The 100 MW battery is up and running in Texas.", "commercial_operation"),
+    ("The 100 MW battery kicked off operations in Texas.", "commercial_operation"),
+    ("The 100 MW battery has started commercial service in Texas.", "commercial_operation"),
+    ("Acme has finished building the 100 MW battery in Texas.", "commercial_operation"),
+    ("Ground was broken on the 100 MW battery in Texas.", "construction_start"),
+    ("Acme started civil works on the 100 MW battery in Texas.", "construction_start"),
+    ("The 100 MW battery has started dispatching power to the Texas grid.", "grid_connection"),
     # a future told in the present tense is a plan, weaker than the deed beside it
     ("PGE has signed a contract with LG Energy Solution for a 981 MWh system, one of the largest "
      "in Europe when it starts operating in 2027.", "agreement"),
@@ -235,6 +242,9 @@ def test_dedup_same_template_in_another_town_stays_apart(extractor, rules):
     # a bare noun is no plan, and a deed around it claims it first
     ("Harmony Energy achieved first power at its 100 MW battery in Hull.", False),
     ("Zenobe switches on a 400 MWh battery, the second of its sites to come online.", False),
+    # built, not yet running: the planned start is the news
+    ("Construction of the 500 MW battery is complete and the plant will begin commercial "
+     "operation on March 1.", True),
 ])
 def test_dedup_facts_tell_a_plan_from_a_deed(text, planned, extract, rules):
     assert Deduplicator(rules).facts_of(extract(text)).planned is planned
