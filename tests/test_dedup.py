@@ -353,3 +353,10 @@ def test_dedup_a_name_that_starts_like_a_weekday_is_a_key(extractor, rules):
     a = "Octopus Energy has acquired the 100 MW / 200 MWh Fenwick battery project in Yorkshire from Pelagic."
     assert _groups(extractor, rules, [a, a.replace("Fenwick", "Thurcroft")]) == [[0], [1]]
     assert _groups(extractor, rules, [a, a.replace("Fenwick", "Monterey")]) == [[0], [1]]
+
+
+def test_dedup_one_template_in_two_provinces_stays_apart(extractor, rules):
+    # "KwaZulu-Natal" as outlets write it is the province, not the Brazilian city of Natal
+    texts = ["Eskom has brought the 100 MW / 400 MWh Hex battery in the Western Cape into commercial operation.",
+             "Eskom has brought the 100 MW / 400 MWh Elandskop battery in KwaZulu-Natal into commercial operation."]
+    assert _groups(extractor, rules, texts) == [[0], [1]]
