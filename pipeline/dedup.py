@@ -475,6 +475,10 @@ class Deduplicator:
                     # every bucket the tolerance reaches: 3,287 and 3,300 MWh share one
                     for bucket in _buckets(value * (1 - tol), value * (1 + tol)):
                         keys.extend((dim, bucket, *a) for a in anchors + pairs or [("none", "")])
+                        # and with the event alone: a party may go by a name no key shares
+                        # ("Taipower", "Taiwan Power Co."); a common size at a common event
+                        # makes a block too large to pair anything, so this costs little
+                        keys.extend((dim, bucket, "event", e) for e in event)
         keys.extend(("party-place", p, q) for p in parties for q in places)
         keys.extend(("party-place", p, q, *event) for p in parties for q in places if event)
         keys.extend(("party-date", p, d) for p in parties for d in when)
@@ -801,11 +805,37 @@ def _meet(a: Sequence[str], b: Sequence[str]) -> bool:
 
 def _same_party(a: Party, b: Party) -> bool:
     """One name is the other's leading words ("Harmony", "Harmony Energy"; not "China Huadian"
-    and "China Datang"), or one is the other's acronym ("SEC", "Saudi Electricity Company")."""
+    and "China Datang"), or one is the other's acronym ("SEC", "Saudi Electricity Company") or
+    contraction ("Taipower", "Taiwan Power Co")."""
     n = min(len(a.words), len(b.words))
     if a.words[:n] == b.words[:n]:
         return True
-    return (len(a.words) == 1 and a.words[0] in b.initials) or (len(b.words) == 1 and b.words[0] in a.initials)
+    for short, long_ in ((a, b), (b, a)):
+        if len(short.words) == 1 and len(long_.words) >= 2 and (
+                short.words[0] in long_.initials or _contraction(short.words[0], long_.words)):
+            return True
+    return False
+
+
+def _contraction(word: str, words: Sequence[str]) -> bool:
+    """A one-word name made of the leading letters of two or more of a name's first words, in
+    order ("Taipower": Taiwan Power Co; "Kepco": Korea Electric Power Corporation).
+
+    >>> _contraction("taipower", ("taiwan", "power", "co")), _contraction("tesla", ("tata", "power"))
+    (True, False)
+    """
+    if len(word) < 4 or not word.isalpha():
+        return False
+
+    def cover(i: int, j: int) -> bool:  # word[i:] from words[j:], two words at least in all
+        if i == len(word):
+            return j >= 2
+        if j == len(words):
+            return False
+        w = words[j]
+        return any(word[i:i + k] == w[:k] and cover(i + k, j + 1)
+                   for k in range(min(len(w), len(word) - i), 0, -1))
+    return cover(0, 0)
 
 
 def _parties_overlap(a: Sequence[Party], b: Sequence[Party]) -> bool:

@@ -360,3 +360,15 @@ def test_dedup_one_template_in_two_provinces_stays_apart(extractor, rules):
     texts = ["Eskom has brought the 100 MW / 400 MWh Hex battery in the Western Cape into commercial operation.",
              "Eskom has brought the 100 MW / 400 MWh Elandskop battery in KwaZulu-Natal into commercial operation."]
     assert _groups(extractor, rules, texts) == [[0], [1]]
+
+
+def test_dedup_party_contractions_match_and_block(rules):
+    assert _same_party(Party(("taipower",), (), "owner"), Party(("taiwan", "power", "co"), (), "owner"))
+    assert not _same_party(Party(("tesla",), (), "owner"), Party(("tata", "power"), (), "owner"))
+    # no key from party, place or name in common: the size at one event still pairs them
+    dd = Deduplicator(rules)
+    a = _facts(headline=(60.0, None), sizes=((60.0, None),), event="commercial_operation",
+               countries=("TW",), parties=(Party(("taipower",), (), "owner"),))
+    b = _facts(headline=(60.0, None), sizes=((60.0, None),), event="grid_connection",
+               parties=(Party(("taiwan", "power", "co"), ("tpc",), "owner"),))
+    assert list(dd._fact_pairs([a, b])) == [(0, 1)]
