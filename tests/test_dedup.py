@@ -171,6 +171,7 @@ def test_dedup_loosely_stated_size_matches_the_exact_one(extractor, rules):
     ("Ground was broken on the 100 MW battery in Texas.", "construction_start"),
     ("Acme started civil works on the 100 MW battery in Texas.", "construction_start"),
     ("The 100 MW battery has started dispatching power to the Texas grid.", "grid_connection"),
+    ("Gresham House has acquired a 50 MW battery in Wiltshire, England.", "other"),  # a deal
     # a future told in the present tense is a plan, weaker than the deed beside it
     ("PGE has signed a contract with LG Energy Solution for a 981 MWh system, one of the largest "
      "in Europe when it starts operating in 2027.", "agreement"),
@@ -372,3 +373,9 @@ def test_dedup_party_contractions_match_and_block(rules):
     b = _facts(headline=(60.0, None), sizes=((60.0, None),), event="grid_connection",
                parties=(Party(("taiwan", "power", "co"), ("tpc",), "owner"),))
     assert list(dd._fact_pairs([a, b])) == [(0, 1)]
+
+
+def test_dedup_same_asset_switched_on_and_bought_stays_apart(extractor, rules):
+    texts = ["Gresham House has switched on a 50 MW battery in Wiltshire, England.",
+             "Gresham House has acquired a 50 MW battery in Wiltshire, England."]
+    assert _groups(extractor, rules, texts) == [[0], [1]]
