@@ -379,3 +379,13 @@ def test_dedup_same_asset_switched_on_and_bought_stays_apart(extractor, rules):
     texts = ["Gresham House has switched on a 50 MW battery in Wiltshire, England.",
              "Gresham House has acquired a 50 MW battery in Wiltshire, England."]
     assert _groups(extractor, rules, texts) == [[0], [1]]
+
+
+@pytest.mark.parametrize("before,landmark", [
+    ("a battery near ", True), ("a battery just outside of ", True), ("on the outskirts of ", True),
+    ("30 km north-east of ", True), ("west of ", True), ("not far from ", True),
+    ("a battery in ", False), ("the port of ", False), ("at ", False),
+])
+def test_dedup_landmark_cues(before, landmark, rules):
+    dd = Deduplicator(rules)
+    assert dd._landmark(before + "Phoenix", len(before)) is landmark
