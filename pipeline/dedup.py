@@ -389,7 +389,7 @@ class Deduplicator:
             towns=_small(p.name for p in towns), regions=regions, town_regions=town_regions,
             districts=_small(p.name for p in towns if p.kind == "district"),
             landmarks=_small(p.name for p in landmarks),
-            planned=self._planned(x), events=self._told_events(x),
+            planned=self._planned(x), lead_event=self._lead_event(x),
             phases=self._phases(x.text), site_ordinals=self._phases(x.text, self.ordinal_patterns),
             names=_small(self._project_names(x) | {p.name.casefold() for p in places}))
 
@@ -401,12 +401,13 @@ class Deduplicator:
         main = main_event(list(x.event_mentions), x.headline, len(x.text))
         return bool(main and main.event == x.event and main.rule.rpartition("#")[2] in self.plan_rules)
 
-    def _told_events(self, x: Extraction) -> tuple[str, ...]:
-        """Every event the text tells as done news: its cues outside background clauses that are
-        no plan."""
-        return _small(e.event for e in x.event_mentions if e.event != "other"
-                      and not getattr(e, "background", False)
-                      and e.rule.rpartition("#")[2] not in self.plan_rules)
+    def _lead_event(self, x: Extraction) -> str | None:
+        """The event the text leads with: its first done cue outside a background clause (a
+        text may lead with a financial close and add that construction is under way, the
+        weightier event that becomes its main one)."""
+        return next((e.event for e in sorted(x.event_mentions, key=lambda e: e.start)
+                     if e.event != "other" and not getattr(e, "background", False)
+                     and e.rule.rpartition("#")[2] not in self.plan_rules), None)
 
     def _landmark(self, text: str, start: int) -> bool:
         """A town named to say where the site lies ("near Newcastle", "west of Phoenix"), not
@@ -564,8 +565,8 @@ class Deduplicator:
         if self._capacities_agree(a, b) is False:
             return "capacity"
         if a.event and b.event and not self._same_event(a.event, b.event) \
-                and not (a.event in b.events or b.event in a.events):
-            return "event"  # unless one text tells the other's news too, in second place
+                and not (a.event == b.lead_event or b.event == a.lead_event):
+            return "event"  # unless one text leads with the other's news and adds a weightier event
         if a.event and b.event and a.planned != b.planned:
             return "event"  # a plan and the deed it plans are two moments ("will build", "broke ground")
         if a.event_date and b.event_date and not _dates_compatible(a.event_date, b.event_date):
@@ -693,7 +694,7 @@ class Facts:
     landmarks: tuple[str, ...] = ()  # towns the site is near ("near Newcastle", "west of Phoenix")
     planned: bool = False  # the event is only planned: nothing has happened yet
     site_ordinals: tuple[str, ...] = ()  # which of a firm's sites it is ("its second battery")
-    events: tuple[str, ...] = ()  # every event the text tells as done news, the main one too
+    lead_event: str | None = None  # the first done event the text tells (its main may come later)
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:

@@ -327,6 +327,12 @@ def test_dedup_news_told_in_second_place_is_no_event_conflict(extractor, rules):
     texts = ["Akaysha Energy has started construction of its 415 MW / 1,660 MWh battery in Dubbo, "
              "New South Wales, having closed financing in March.", texts[1]]
     assert _groups(extractor, rules, texts) == [[0], [1]]
+    # ... and so is one told after the news it leads with
+    texts = ["Akaysha Energy has signed an agreement with Tesla for the 200 MW / 800 MWh battery in "
+             "Dubbo, New South Wales.",
+             "Akaysha Energy has started construction of the 200 MW / 800 MWh battery in Dubbo, New "
+             "South Wales, under an agreement signed with Tesla."]
+    assert _groups(extractor, rules, texts) == [[0], [1]]
 
 
 def test_dedup_a_desert_is_no_province_to_clash_with(extract, rules):
