@@ -395,3 +395,10 @@ def test_dedup_same_asset_switched_on_and_bought_stays_apart(extractor, rules):
 def test_dedup_landmark_cues(before, landmark, rules):
     dd = Deduplicator(rules)
     assert dd._landmark(before + "Phoenix", len(before)) is landmark
+
+
+def test_dedup_a_place_served_is_not_the_site(extract, rules):
+    x = extract("All twelve 300 MW units at Fengning, Hebei, are now running, helping absorb wind "
+                "and solar power for Beijing and northern China.")
+    assert {p.name for p in x.locations if p.is_project} == {"Fengning", "Hebei"}
+    assert Deduplicator(rules).facts_of(x).regions == ("Hebei",)
