@@ -28,8 +28,9 @@ from .events import main_event
 from .records import DateMention, Extraction, Snippet
 from .rules import Rules
 
-PHASE_WORDS = {"last": "final", "all": "final", "one": "1", "first": "1", "i": "1", "two": "2", "second": "2", "ii": "2",
-               "three": "3", "third": "3", "iii": "3", "four": "4", "fourth": "4", "iv": "4"}
+PHASE_WORDS = {"one": "1", "first": "1", "i": "1", "two": "2", "second": "2", "ii": "2",
+               "three": "3", "third": "3", "iii": "3", "four": "4", "fourth": "4", "iv": "4",
+               "last": "final", "all": "final"}  # "final" for the last of them ("all twelve units")
 WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
 SENTENCE_STARTERS = frozenset({".", "!", "?", '"', "-"})
 SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "del", "la"})
@@ -369,8 +370,8 @@ class Deduplicator:
         headline = x.headline
         parties = tuple(Party(tuple(sys.intern(w) for w in o.name.casefold().split()),
                               _initials(o.text, o.name), o.role)
-                        for o in x.organizations
-                        if o.name.strip() and not any(p.search(o.name) for p in self.not_party_patterns))
+                        for o in x.organizations if o.name.strip()
+                        and not any(p.search(o.name) for p in self.not_party_patterns))
         project = [p for p in x.locations if p.is_project]
         places = [p for p in project if p.kind in ("city", "district")]
         landmarks = [p for p in places if self._landmark(x.text, p.start)]
@@ -399,7 +400,8 @@ class Deduplicator:
         if not x.event:
             return False
         main = main_event(list(x.event_mentions), x.headline, len(x.text))
-        return bool(main and main.event == x.event and main.rule.rpartition("#")[2] in self.plan_rules)
+        return bool(main and main.event == x.event
+                    and main.rule.rpartition("#")[2] in self.plan_rules)
 
     def _lead_event(self, x: Extraction) -> str | None:
         """The event the text leads with: its first done cue outside a background clause (a
@@ -576,8 +578,8 @@ class Deduplicator:
         # countries named in the text; one inferred from a town name alone may be a namesake
         if a.named_countries and b.named_countries and not _meet(a.named_countries, b.named_countries):
             return "country"
-        if a.phases != b.phases and (a.phases and b.phases
-                                     or any(p not in ("1", "final") for p in set(a.phases) ^ set(b.phases))):
+        if a.phases != b.phases and (a.phases and b.phases or any(
+                p not in ("1", "final") for p in set(a.phases) ^ set(b.phases))):
             return "phase"  # a first or a last phase often goes unnamed, one between not
         if a.site_ordinals and b.site_ordinals and not _meet(a.site_ordinals, b.site_ordinals):
             return "phase"  # "its first battery", "the second of its sites"
@@ -655,9 +657,10 @@ class Deduplicator:
                 if a.headline and b.headline else None)
         if both is not None:
             return both
-        if (a.headline and not b.headline and any(_sizes_match(a.headline, x, tol, digits) for x in b.sizes)
-                or b.headline and not a.headline and any(_sizes_match(b.headline, x, tol, digits) for x in a.sizes)):
-            return True
+        for one, other in ((a, b), (b, a)):
+            if one.headline and not other.headline and any(
+                    _sizes_match(one.headline, x, tol, digits) for x in other.sizes):
+                return True
         # a size stated in passing is weaker evidence: only for one event told by both
         if (a.event and b.event and a.event != "other" and self._same_event(a.event, b.event)
                 and any(_sizes_match(x, y, tol, digits) for x in a.sizes for y in b.sizes)):
@@ -755,11 +758,6 @@ def _sizes_match(x: tuple, y: tuple, tol: float, digits: int | None = None) -> b
     return True if shared else None
 
 
-def _sizes_within(xs: Sequence[tuple], ys: Sequence[tuple], tol: float, digits: int | None) -> bool:
-    """Every size in xs matches a size in ys."""
-    return bool(xs) and all(any(_sizes_match(x, y, tol, digits) for y in ys) for x in xs)
-
-
 def _values_agree(x: float, y: float, tol: float, digits: int | None = None) -> bool:
     """Within the tolerance, or one value is the other rounded to its own significant digits
     when it has at least `digits` of them ("1.4 GWh" for 1,416 MWh; not "400 MWh" for 409).
@@ -851,8 +849,8 @@ def _parties_each_lack(a: Sequence[Party], b: Sequence[Party]) -> bool:
 
 def _parties_clash(a: Sequence[Party], b: Sequence[Party], slots: dict[str, str]) -> bool:
     """Different parties: none in common (each side with one in a slot), or each side names
-    one the other lacks in the same slot (two project owners or developers, two suppliers: settings role_slots); an extra
-    party in another slot is detail one outlet left out."""
+    one the other lacks in the same slot (two project owners or developers, two suppliers:
+    settings role_slots); an extra party in another slot is detail one outlet left out."""
     if not _parties_overlap(a, b):
         # none in common: a clash only when each side names a party that fills a slot (a party
         # merely mentioned, "under a contract with the IESO", is no rival for the owner)
