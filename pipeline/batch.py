@@ -10,6 +10,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from . import __version__
 from . import io as pio
 from .dedup import Cluster, Deduplicator, Facts, announcement_id, similarity
@@ -151,7 +153,9 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
     else:
         merged = clusters
     del facts_of
-    level1 = {m: c.kept for c in clusters for m in c.members}
+    level1 = np.empty(len(snippets), dtype=np.int64)  # each snippet's level-1 kept snippet
+    for c in clusters:
+        level1[c.members] = c.kept
     pending: list[_Pending] = []
     links: list[SnippetLink] = []
     for c in merged:
@@ -170,7 +174,7 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
         for m in c.members:
             if m == c.kept:
                 rule = "kept"
-            elif level1[m] != c.kept:  # joined through its level-1 cluster's facts
+            elif int(level1[m]) != c.kept:  # joined through its level-1 cluster's facts
                 rule = next((r for r in sorted(c.rules) if r.startswith("dedup:facts")), "dedup:facts")
             else:
                 rule = why.get(m, "dedup:text")

@@ -16,7 +16,7 @@ import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 
@@ -45,11 +45,13 @@ class Fingerprint:
     complete: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Cluster:
     members: list[int]  # indices into the snippet list
     kept: int  # index of the kept (most complete) snippet
-    rules: set[str] = field(default_factory=set)
+    # why its members merged; a frozenset, so the many clusters that never merge share the
+    # one empty set rather than each holding a set of its own
+    rules: frozenset[str] = frozenset()
 
 
 class UnionFind:
@@ -97,6 +99,7 @@ SHINGLE_MIX = np.array([(0x9E3779B97F4A7C15 * (2 * j + 1)) % (1 << 64) | 1 for j
 FINGERPRINT_CACHE = 1 << 14  # fingerprints kept while pairs are verified
 OWNER_CHUNK = 1 << 16  # snippets whose postings are handled at once
 PAIRS_PER_SLICE = 1 << 21  # candidate pairs made (and thinned) at once
+PAIRS_PER_PASS = 1 << 23  # level-2 pairs held at once (then handed out in order)
 
 
 class _Postings:
@@ -201,21 +204,28 @@ class Deduplicator:
         n = len(snippets)
         uf = UnionFind(n)
         why: dict[int, str] = {}
-        first: dict[int, int] = {}
+        exact = np.empty(n, dtype=np.uint64)  # a hash of each snippet's normalised words
         shingles = _Postings()
         key_masks = np.zeros((n, MASK_WORDS), dtype=np.uint64)
         word_masks = np.zeros((n, MASK_WORDS), dtype=np.uint64)
         for i in range(n):
             fp = fingerprint(i)
-            # exact repeats after normalisation (a 64-bit hash of the words; equal words confirmed)
-            j = first.setdefault(stable_hash(fp.norm), i)
-            if j != i and fingerprint(j).norm == fp.norm and uf.union(j, i):
-                why[i] = "dedup:exact"
-                why.setdefault(j, "dedup:exact")
+            exact[i] = stable_hash(fp.norm)
             if accepted is None:
                 shingles.append(self.shingle_hashes(fp.tokens, self.s.shingle_words))
                 key_masks[i] = bloom_mask(fp.keys)
                 word_masks[i] = bloom_mask(fp.words)
+        # exact repeats after normalisation: each snippet joins the first with the same hash
+        # when their words are equal
+        order = np.argsort(exact, kind="stable")
+        starts, lengths = _runs(exact[order], np.uint64(0)) if n else (order, order)
+        for s, length in zip(starts[lengths > 1].tolist(), lengths[lengths > 1].tolist()):
+            j = int(order[s])
+            for i in order[s + 1:s + length].tolist():
+                if fingerprint(j).norm == fingerprint(i).norm and uf.union(j, i):
+                    why[i] = "dedup:exact"
+                    why.setdefault(j, "dedup:exact")
+        del exact, order
         # blocking on shingles, then verification; a pair already joined is not verified again
         if accepted is None:
             a, b = self.candidate_pairs(*shingles.arrays(),
@@ -447,7 +457,7 @@ class Deduplicator:
             for i in idxs:
                 c.rules |= clusters[i].rules
                 if i in rules:
-                    c.rules.add(rules[i])
+                    c.rules |= {rules[i]}
             merged.append(c)
         merged.sort(key=lambda c: c.members[0])
         return merged
@@ -491,12 +501,11 @@ class Deduplicator:
         return keys
 
     def _fact_pairs(self, facts: Sequence[Facts]) -> Iterator[tuple[int, int]]:
-        """Cluster pairs that share a blocking key held by at most fact_block_size clusters.
-        Keys become 64-bit numbers (a fixed mix of their parts' stable hashes) with the
-        cluster index in their low bits, sorted in place so that the holders of a key form a
-        run."""
+        """Cluster pairs that share a blocking key held by at most fact_block_size clusters,
+        each once, in (a, b) order. Keys become 64-bit numbers (a fixed mix of their parts'
+        stable hashes) with the cluster index in their low bits, sorted in place so that the
+        holders of a key form a run."""
         bits = self.owner_bits(len(facts))
-        mask = (1 << bits) - 1
         postings = array("Q")  # the top of the key's hash above the cluster index, as in level 1
         for i, f in enumerate(facts):
             postings.extend({(_key_hash(k) >> bits << bits) | i for k in self._fact_keys(f)})
@@ -504,22 +513,9 @@ class Deduplicator:
             return iter(())
         h = np.frombuffer(postings, dtype=np.uint64)
         h.sort()  # in place: the holders of a key form a run, in cluster order
-        o = (h & np.uint64(mask)).astype(np.int64)
         starts, lengths = _runs(h, np.uint64(bits))
-        found = []
-        for length in np.unique(lengths):
-            if length < 2 or length > self.s.fact_block_size:
-                continue
-            run_starts = starts[lengths == length]
-            x, y = np.triu_indices(length, 1)
-            a = o[run_starts[:, None] + x[None, :]].ravel()
-            b = o[run_starts[:, None] + y[None, :]].ravel()
-            found.append(np.unique((a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)))
-        if not found:
-            return iter(())
-        keys = np.unique(np.concatenate(found))
-        return iter_pairs((keys >> np.uint64(32)).astype(np.int64),
-                          (keys & np.uint64(0xFFFFFFFF)).astype(np.int64))
+        useful = (lengths >= 2) & (lengths <= self.s.fact_block_size)
+        return _run_pairs(h, np.uint64((1 << bits) - 1), starts[useful], lengths[useful], len(facts))
 
     def _facts_agree(self, a: Facts, b: Facts) -> str | None:
         """Agreeing facts merge; any conflicting fact vetoes, however similar the words."""
@@ -711,6 +707,60 @@ def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarra
         np.not_equal(postings[lo:hi] >> shift, postings[lo - 1:hi - 1] >> shift, out=new_run[lo:hi])
     starts = np.flatnonzero(new_run)
     return starts, np.diff(np.r_[starts, total]).astype(np.int32)
+
+
+def _run_members(postings: np.ndarray, owner_mask: np.uint64, starts: np.ndarray,
+                 lengths: np.ndarray) -> Iterator[np.ndarray]:
+    """The owners of the runs, as (runs, length) matrices of runs of one length, a slice of
+    runs making about PAIRS_PER_SLICE pairs at a time."""
+    for length in np.unique(lengths):
+        run_starts = starts[lengths == length]
+        step = max(1, PAIRS_PER_SLICE // max(1, int(length) * (int(length) - 1) // 2))
+        for i in range(0, len(run_starts), step):
+            yield (postings[run_starts[i:i + step, None] + np.arange(length)[None, :]]
+                   & owner_mask).astype(np.int64)
+
+
+def _run_pairs(postings: np.ndarray, owner_mask: np.uint64, starts: np.ndarray,
+               lengths: np.ndarray, n: int) -> Iterator[tuple[int, int]]:
+    """Every pair (a < b) of owners within each run of sorted postings, each pair once and in
+    (a, b) order. A run of 25 makes 300 pairs and the same pair comes from several keys, so
+    pairs are made for one range of `a` at a time, a range holding about PAIRS_PER_PASS of
+    them: memory stays bounded however many there are, at the cost of reading the runs once
+    a pass."""
+    if not len(starts):
+        return
+    heads = np.zeros(n, dtype=np.int64)  # pairs each cluster heads: rank r of L heads L-1-r
+    for members in _run_members(postings, owner_mask, starts, lengths):
+        length = members.shape[1]
+        heads += np.bincount(members.ravel(), minlength=n,
+                             weights=np.tile(np.arange(length - 1, -1, -1), len(members))
+                             ).astype(np.int64)
+    heads = heads.cumsum()
+    bounds = [0]
+    while bounds[-1] < n:
+        done = int(heads[bounds[-1] - 1]) if bounds[-1] else 0
+        nxt = int(np.searchsorted(heads, done + PAIRS_PER_PASS, side="right"))
+        bounds.append(min(n, max(nxt, bounds[-1] + 1)))
+    del heads
+    triangles = {}
+    for lo, hi in zip(bounds, bounds[1:]):
+        found = []
+        for members in _run_members(postings, owner_mask, starts, lengths):
+            length = members.shape[1]
+            if length not in triangles:
+                triangles[length] = np.triu_indices(length, 1)
+            x, y = triangles[length]
+            a, b = members[:, x].ravel(), members[:, y].ravel()
+            inside = (a >= lo) & (a < hi)
+            if inside.any():
+                found.append(np.unique((a[inside].astype(np.uint64) << np.uint64(32))
+                                       | b[inside].astype(np.uint64)))
+        if found:
+            keys = np.unique(np.concatenate(found))
+            del found
+            yield from iter_pairs((keys >> np.uint64(32)).astype(np.int64),
+                                  (keys & np.uint64(0xFFFFFFFF)).astype(np.int64))
 
 
 def iter_pairs(a: np.ndarray, b: np.ndarray, chunk: int = 1 << 16) -> Iterator[tuple[int, int]]:

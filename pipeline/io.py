@@ -11,8 +11,10 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -127,6 +129,12 @@ def _read_text_file(path: Path, name: str, published: dt.date | None) -> Iterato
     yield RawText(source_file=name, line=1, text=text, published=published, split=True)
 
 
+@lru_cache(maxsize=1 << 12)
+def _iso_date(value: str) -> dt.date:
+    """One date object per distinct day: a million rows from one month share a few dozen."""
+    return dt.date.fromisoformat(value)
+
+
 def parse_published(value, fallback: dt.date | None) -> tuple[dt.date | None, str | None]:
     """ISO date from a row; (fallback, problem) when the value is present but not a date."""
     if value is None or value == "":
@@ -137,7 +145,7 @@ def parse_published(value, fallback: dt.date | None) -> tuple[dt.date | None, st
         return value, None
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip()[:10]), None
+            return _iso_date(value.strip()[:10]), None
         except ValueError:
             pass
     return fallback, f"bad published value {str(value)[:40]!r}: expected YYYY-MM-DD"
@@ -265,25 +273,33 @@ def write_outputs(out: Path, tables: dict[str, tuple[pa.Schema, Iterable[pa.Reco
 
 class SpillStore:
     """Objects spilled to an anonymous temporary file, read back by key: a run keeps each
-    cluster's extraction on disk until its announcement row is written."""
+    cluster's extraction on disk until its announcement row is written. Keys are small
+    non-negative integers (snippet indices): where each object lies is two numbers in an
+    array, 16 bytes a key, not a dict entry of Python objects."""
 
     def __init__(self):
         self._file = tempfile.TemporaryFile()
-        self._where: dict[int, tuple[int, int]] = {}
+        self._pos = np.full(1024, -1, dtype=np.int64)
+        self._size = np.zeros(1024, dtype=np.int64)
 
     def put(self, key: int, obj) -> None:
         data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-        pos = self._file.seek(0, os.SEEK_END)
+        if key >= len(self._pos):
+            grown = max(key + 1, 2 * len(self._pos))
+            self._pos = np.concatenate([self._pos, np.full(grown - len(self._pos), -1, np.int64)])
+            self._size = np.concatenate([self._size, np.zeros(grown - len(self._size), np.int64)])
+        self._pos[key] = self._file.seek(0, os.SEEK_END)
+        self._size[key] = len(data)
         self._file.write(data)
-        self._where[key] = (pos, len(data))
 
     def get(self, key: int):
-        pos, size = self._where[key]
-        self._file.seek(pos)
-        return pickle.loads(self._file.read(size))
+        if key not in self:
+            raise KeyError(key)
+        self._file.seek(int(self._pos[key]))
+        return pickle.loads(self._file.read(int(self._size[key])))
 
     def __contains__(self, key: int) -> bool:
-        return key in self._where
+        return 0 <= key < len(self._pos) and self._pos[key] >= 0
 
 
 def read_previous(folder: Path) -> tuple[list, dict[str, str], list]:

@@ -402,3 +402,26 @@ def test_dedup_a_place_served_is_not_the_site(extract, rules):
                 "and solar power for Beijing and northern China.")
     assert {p.name for p in x.locations if p.is_project} == {"Fengning", "Hebei"}
     assert Deduplicator(rules).facts_of(x).regions == ("Hebei",)
+
+
+def test_dedup_level2_pairs_in_passes_are_every_block_pair_once_in_order(monkeypatch):
+    """Level-2 pairs come a range of clusters at a time (bounded memory): with tiny passes
+    and slices they are still every pair of holders of each run, once each, sorted."""
+    import itertools
+    import numpy as np
+    from pipeline import dedup
+    rng = np.random.default_rng(7)
+    n, bits = 300, 9
+    postings = []
+    for key in range(120):
+        holders = sorted(set(rng.integers(0, n, size=int(rng.integers(1, 9))).tolist()))
+        postings += [(key + 1) << bits | h for h in holders]
+    h = np.array(sorted(postings), dtype=np.uint64)
+    starts, lengths = dedup._runs(h, np.uint64(bits))
+    useful = lengths >= 2
+    expected = sorted({(a, b) for s, l in zip(starts[useful], lengths[useful])
+                       for a, b in itertools.combinations((h[s:s + l] & np.uint64(511)).tolist(), 2)})
+    monkeypatch.setattr(dedup, "PAIRS_PER_PASS", 37)
+    monkeypatch.setattr(dedup, "PAIRS_PER_SLICE", 11)
+    got = list(dedup._run_pairs(h, np.uint64(511), starts[useful], lengths[useful], n))
+    assert got == expected and len(expected) > 300

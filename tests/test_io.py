@@ -3,6 +3,7 @@ import json
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from pipeline.io import read_inputs
 from pipeline.records import RawText, Reject
@@ -81,3 +82,17 @@ def test_io_symlink_loop_is_rejected_not_followed_forever(tmp_path):
     rows, rejects = _read(tmp_path)
     assert len(rows) == 1
     assert any("symlink loop" in r.reason for r in rejects)
+
+
+def test_io_spill_store_reads_back_each_object_by_key():
+    from pipeline.io import SpillStore
+    store = SpillStore()
+    objects = {k: {"key": k, "text": "x" * (k % 7)} for k in (0, 5, 1023, 1024, 70000, 3)}
+    for k, v in objects.items():
+        store.put(k, v)
+    store.put(5, "replaced")
+    assert store.get(5) == "replaced"
+    assert all(store.get(k) == v for k, v in objects.items() if k != 5)
+    assert 70000 in store and 4 not in store and 80000 not in store and -1 not in store
+    with pytest.raises(KeyError):
+        store.get(4)
