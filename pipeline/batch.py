@@ -131,20 +131,26 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
         accepted = engine.accepted_pairs(dd, snippets) if engine is not None else None
         clusters, why = dd.text_clusters(snippets, facts, accepted)
         for c in clusters:
-            c.rules |= {why[m] for m in c.members if m in why}
+            joined = {why[m] for m in c.members if m in why}
+            if joined:  # most clusters hold one snippet: they keep the shared empty set
+                c.rules |= joined
+        _give_back_memory()
     else:
         clusters, why = [Cluster(members=[i], kept=i) for i in range(len(snippets))], {}
     todo = [c.kept for c in clusters if c.kept not in store]
-    if engine is not None:
-        done = engine.extract_many([snippets[i] for i in todo])
-    else:
-        done = extract_many([snippets[i] for i in todo], rules, extractor, workers=workers,
-                            progress=progress)
     facts_of: dict[int, Facts] = {}
-    for i, x in zip(todo, done):
-        store.put(i, x)
-        if dedup:
-            facts_of[i] = dd.facts_of(x, snippets[i].text)
+    if engine is not None:
+        for i, x in zip(todo, engine.extract_many([snippets[i] for i in todo])):
+            store.put(i, x)
+            if dedup:
+                facts_of[i] = dd.facts_of(x, snippets[i].text)
+    else:
+        for i, done in zip(todo, extract_encoded([snippets[i] for i in todo], rules, extractor,
+                                                 dd if dedup else None, workers=workers,
+                                                 progress=progress)):
+            store.put_encoded(i, done.encoded)
+            if dedup:
+                facts_of[i] = done.facts
     if dedup:
         for c in clusters:
             if c.kept not in facts_of:
@@ -153,6 +159,7 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
     else:
         merged = clusters
     del facts_of
+    _give_back_memory()
     level1 = np.empty(len(snippets), dtype=np.int64)  # each snippet's level-1 kept snippet
     for c in clusters:
         level1[c.members] = c.kept
@@ -186,42 +193,72 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
     return Announcements(pending, store), links
 
 
+def _give_back_memory() -> None:
+    """Return the heap that a stage freed to the operating system (glibc keeps freed memory
+    below its top for reuse, so without this the process stays at the stage's peak); a no-op
+    where the C library has no malloc_trim."""
+    try:
+        import ctypes
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 # -------------------------------------------------------------- extraction, serial or parallel
-_WORKER: dict[str, Extractor] = {}
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """One snippet's extraction as the spill file keeps it, with its level-2 facts (None
+    without dedup). Workers send this: the main process stores the bytes as they come
+    instead of decoding the extraction and encoding it again."""
+    encoded: bytes
+    facts: Facts | None
 
 
-def _worker_init(rules_root: str, model: bool) -> None:
+_WORKER: dict[str, Extractor | Deduplicator | None] = {}
+
+
+def _worker_init(rules_root: str, model: bool, dedup: bool) -> None:
     """Build the extractor once per worker, unless the worker was forked with it already."""
     if "x" not in _WORKER:
-        _WORKER["x"] = build_extractor(load_rules(rules_root), model=model)
+        rules = load_rules(rules_root)
+        _WORKER["x"] = build_extractor(rules, model=model)
+        _WORKER["dd"] = Deduplicator(rules) if dedup else None
 
 
-def _worker_extract(item: tuple[str, dt.date | None]) -> Extraction:
-    text, published = item
-    return _WORKER["x"](text, published, normalised=True)
+def _encode(extractor: Extractor, dd: Deduplicator | None, text: str,
+            published: dt.date | None) -> Encoded:
+    x = extractor(text, published, normalised=True)
+    return Encoded(pio.SpillStore.encode(x), dd.facts_of(x, text) if dd is not None else None)
 
 
-def extract_many(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
-                 workers: int = 1, progress: Progress | None = None) -> Iterator[Extraction]:
-    """Extract every snippet, in order, as the results come (a generator)."""
+def _worker_encode(item: tuple[str, dt.date | None]) -> Encoded:
+    return _encode(_WORKER["x"], _WORKER["dd"], *item)
+
+
+def extract_encoded(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor,
+                    dd: Deduplicator | None = None, *, workers: int = 1,
+                    progress: Progress | None = None) -> Iterator[Encoded]:
+    """Extract every snippet, in order, as the results come (a generator); `dd` adds each
+    extraction's level-2 facts."""
     items = [(s.text, s.published) for s in snippets]
     total = len(items)
     if workers <= 1 or total < 200:
         for i, (text, published) in enumerate(items):
-            yield extractor(text, published, normalised=True)
+            yield _encode(extractor, dd, text, published)
             if progress and (i % 256 == 0 or i + 1 == total):
                 progress("extract", i + 1, total)
         return
     # Forked workers inherit the built extractor (no second start-up); spawned ones build it.
     # Frozen objects are skipped by the workers' garbage collector, so a worker does not
     # copy the whole parent heap (snippets, clusters) page by page after the fork.
-    _WORKER["x"] = extractor
+    _WORKER["x"], _WORKER["dd"] = extractor, dd
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                                 initargs=(str(rules.root), extractor.model_name is not None)) as pool:
-            for i, x in enumerate(pool.map(_worker_extract, items, chunksize=128)):
-                yield x
+                                 initargs=(str(rules.root), extractor.model_name is not None,
+                                           dd is not None)) as pool:
+            for i, done in enumerate(pool.map(_worker_encode, items, chunksize=128)):
+                yield done
                 if progress and (i % 256 == 0 or i + 1 == total):
                     progress("extract", i + 1, total)
     finally:

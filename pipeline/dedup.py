@@ -452,12 +452,13 @@ class Deduplicator:
             groups[uf.find(i)].append(i)
         merged: list[Cluster] = []
         for idxs in groups.values():
+            if len(idxs) == 1:  # merged with nothing: the level-1 cluster as it is
+                merged.append(clusters[idxs[0]])
+                continue
             members = sorted(m for i in idxs for m in clusters[i].members)
             c = Cluster(members=members, kept=most_complete(snippets, members))
-            for i in idxs:
-                c.rules |= clusters[i].rules
-                if i in rules:
-                    c.rules |= {rules[i]}
+            c.rules = frozenset().union(*(clusters[i].rules for i in idxs),
+                                        (rules[i] for i in idxs if i in rules))
             merged.append(c)
         merged.sort(key=lambda c: c.members[0])
         return merged

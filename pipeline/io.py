@@ -282,8 +282,15 @@ class SpillStore:
         self._pos = np.full(1024, -1, dtype=np.int64)
         self._size = np.zeros(1024, dtype=np.int64)
 
+    @staticmethod
+    def encode(obj) -> bytes:
+        """An object as `put_encoded` takes it (what a worker process sends back)."""
+        return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+
     def put(self, key: int, obj) -> None:
-        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        self.put_encoded(key, self.encode(obj))
+
+    def put_encoded(self, key: int, data: bytes) -> None:
         if key >= len(self._pos):
             grown = max(key + 1, 2 * len(self._pos))
             self._pos = np.concatenate([self._pos, np.full(grown - len(self._pos), -1, np.int64)])
