@@ -59,12 +59,12 @@ def tree_pss_mb() -> float:
     return total / 1024
 
 
-def child_e2e(n: int, workers: int) -> dict:
+def child_e2e(n: int, workers: int, model: int = 0) -> dict:
     import shutil
     import threading
     import pipeline
     path = corpus(n)
-    out = RESULTS / f"out-{n}-{workers}"
+    out = RESULTS / f"out-{n}-{workers}{'-model' if model else ''}"
     shutil.rmtree(out, ignore_errors=True)
     peak = {"mb": 0.0}
     done = threading.Event()
@@ -76,7 +76,7 @@ def child_e2e(n: int, workers: int) -> dict:
     watcher = threading.Thread(target=sample, daemon=True)
     watcher.start()
     t0 = time.perf_counter()
-    s = pipeline.run([path], out, workers=workers, fresh=True)
+    s = pipeline.run([path], out, workers=workers, fresh=True, model=bool(model))
     dt = time.perf_counter() - t0
     done.set()
     watcher.join()
@@ -182,6 +182,8 @@ def main() -> None:
     for n in args.sizes:
         for w in (1, 2):
             rows.append((f"end to end, {w} worker{'s' if w > 1 else ''}", measure("e2e", n, w)))
+        # the statistical model runs only where the rules find no organisation
+        rows.append(("end to end, 1 worker, --model", measure("e2e", n, 1, 1)))
     for n in args.dedup_sizes:
         rows.append(("dedup level 1", measure("dedup", n)))
     rows.append(("start-up (explain)", measure("startup")))
@@ -197,6 +199,10 @@ def main() -> None:
                   f"{r.get('rate', 0):>11.0f} {r.get('total_mb', r['peak_mb']):>8.0f} {ratio:>10}")
         else:
             print(f"{name:32} {r.get('skipped') or r.get('error')}")
+    by_name = dict(rows)
+    one, two = by_name.get("end to end, 1 worker", {}), by_name.get("end to end, 2 workers", {})
+    if "rate" in one and "rate" in two:
+        print(f"2 workers / 1 worker: {two['rate'] / one['rate']:.2f}x")
     if "us_per_snippet" in stages:
         cost = stages["us_per_snippet"]
         total = sum(cost.values())

@@ -119,9 +119,17 @@ class _Postings:
             self.pending = []
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        chunks = self.chunks + ([np.concatenate(self.pending)] if self.pending else [])
-        self.chunks, self.pending = [], []
-        hashes = np.concatenate(chunks) if chunks else np.empty(0, dtype=np.uint64)
+        """All hashes in one array, each chunk released once copied (no second full copy)."""
+        if self.pending:
+            self.chunks.append(np.concatenate(self.pending))
+            self.pending = []
+        hashes = np.empty(sum(len(c) for c in self.chunks), dtype=np.uint64)
+        at = 0
+        while self.chunks:
+            chunk = self.chunks.pop(0)
+            hashes[at:at + len(chunk)] = chunk
+            at += len(chunk)
+            del chunk
         return hashes, np.asarray(self.sizes, dtype=np.int64)
 MASK64 = (1 << 64) - 1
 MASK_WORDS = 4  # a snippet's words and key tokens as 256-bit Bloom masks
@@ -312,8 +320,13 @@ class Deduplicator:
         hashes.sort()
         keys = hashes
         starts, lengths = _runs(keys, shift)
-        useful_run = (lengths >= 2) & (lengths <= self.s.max_block_size)
-        sel = np.flatnonzero(np.repeat(useful_run, lengths))
+        useful_run = lengths <= self.s.max_block_size
+        inside = np.zeros(total + 1, dtype=np.int8)  # +1 where a useful run opens, -1 past it
+        inside[starts[useful_run]] = 1
+        inside[starts[useful_run] + lengths[useful_run]] -= 1  # runs may touch: 1 - 1 = 0
+        np.cumsum(inside, out=inside)
+        sel = np.flatnonzero(inside[:total])
+        del inside
         run_of = np.repeat(np.flatnonzero(useful_run), lengths[useful_run])
         owner = (keys[sel] & owner_mask).astype(np.int64)
         # each snippet's rarest useful shingles: its postings by (frequency, shingle)
@@ -698,16 +711,24 @@ class Facts:
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:
-    """Start and length of each run of equal keys in sorted postings (key = posting >> shift),
-    compared a slice at a time so that no shifted copy of the whole array is made."""
+    """Start and length of each run of two or more equal keys in sorted postings (key =
+    posting >> shift); the many keys held once make no run. Neighbours are compared a slice at
+    a time, so the only full-size arrays are three of booleans."""
     total = len(postings)
-    new_run = np.empty(total, dtype=bool)
-    new_run[0] = True
-    for lo in range(1, total, OWNER_CHUNK * 16):
-        hi = min(lo + OWNER_CHUNK * 16, total)
-        np.not_equal(postings[lo:hi] >> shift, postings[lo - 1:hi - 1] >> shift, out=new_run[lo:hi])
-    starts = np.flatnonzero(new_run)
-    return starts, np.diff(np.r_[starts, total]).astype(np.int32)
+    if total < 2:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)
+    same = np.empty(total - 1, dtype=bool)  # same[p]: postings p and p + 1 share a key
+    for lo in range(0, total - 1, OWNER_CHUNK * 16):
+        hi = min(lo + OWNER_CHUNK * 16, total - 1)
+        np.equal(postings[lo + 1:hi + 1] >> shift, postings[lo:hi] >> shift, out=same[lo:hi])
+    opens = same.copy()
+    opens[1:] &= ~same[:-1]  # a run starts at p when p joins p + 1 but p - 1 did not join p
+    starts = np.flatnonzero(opens)
+    del opens
+    closes = same  # and its last pair is at q when q + 1 does not join q + 2
+    closes[:-1] &= ~same[1:]
+    lengths = (np.flatnonzero(closes) - starts + 2).astype(np.int32)
+    return starts, lengths
 
 
 def _run_members(postings: np.ndarray, owner_mask: np.uint64, starts: np.ndarray,

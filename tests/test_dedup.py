@@ -425,3 +425,23 @@ def test_dedup_level2_pairs_in_passes_are_every_block_pair_once_in_order(monkeyp
     monkeypatch.setattr(dedup, "PAIRS_PER_SLICE", 11)
     got = list(dedup._run_pairs(h, np.uint64(511), starts[useful], lengths[useful], n))
     assert got == expected and len(expected) > 300
+
+
+@given(st.lists(st.integers(0, 6), max_size=60), st.integers(0, 3))
+@settings(max_examples=200, deadline=None)
+def test_dedup_runs_are_every_repeated_key_with_its_length(keys, shift):
+    """_runs on sorted postings: each key held two or more times, where it starts and how
+    often, whatever lies around it (runs that touch, runs at either end, none at all)."""
+    import itertools
+    import numpy as np
+    from pipeline import dedup
+    postings = np.array(sorted(k << shift | (i % (1 << shift)) for i, k in enumerate(keys)),
+                        dtype=np.uint64)
+    starts, lengths = dedup._runs(postings, np.uint64(shift))
+    expected, at = [], 0
+    for _, group in itertools.groupby(int(p) >> shift for p in postings):
+        n = len(list(group))
+        if n >= 2:
+            expected.append((at, n))
+        at += n
+    assert list(zip(starts.tolist(), lengths.tolist())) == expected
