@@ -327,17 +327,29 @@ class Deduplicator:
         np.cumsum(inside, out=inside)
         sel = np.flatnonzero(inside[:total])
         del inside
-        run_of = np.repeat(np.flatnonzero(useful_run), lengths[useful_run])
-        owner = (keys[sel] & owner_mask).astype(np.int64)
-        # each snippet's rarest useful shingles: its postings by (frequency, shingle)
-        order = np.lexsort((keys[sel] >> shift, lengths[run_of], owner))
+        run_of = np.repeat(np.flatnonzero(useful_run).astype(np.int32), lengths[useful_run])
+        owner = (keys[sel] & owner_mask).astype(np.int32)
+        del sel
+        # each snippet's rarest useful shingles: its postings by (frequency, shingle); runs
+        # are in shingle order, so the run index orders shingles as their hashes do
+        order = np.lexsort((run_of, lengths[run_of], owner))
         owner, run_of = owner[order], run_of[order]
-        del sel, order
-        first_of_owner = np.r_[True, owner[1:] != owner[:-1]]
-        group_start = np.maximum.accumulate(np.where(first_of_owner, np.arange(len(owner)), 0))
-        chosen = np.arange(len(owner)) - group_start < self.s.blocking_shingles
-        chosen_owner, chosen_run = owner[chosen], run_of[chosen]
-        del owner, run_of, first_of_owner, group_start, chosen
+        del order
+        # the first blocking_shingles postings of each snippet: +1 where its group opens,
+        # -1 that many postings on (or where the group ends), summed along
+        opens = np.empty(len(owner), dtype=bool)
+        opens[:1] = True
+        np.not_equal(owner[1:], owner[:-1], out=opens[1:])
+        group = np.flatnonzero(opens)
+        del opens
+        held = np.diff(np.r_[group, len(owner)])
+        chosen = np.zeros(len(owner) + 1, dtype=np.int8)
+        chosen[group] = 1
+        chosen[group + np.minimum(held, self.s.blocking_shingles)] -= 1
+        np.cumsum(chosen, out=chosen)
+        chosen = chosen[:len(owner)].view(bool)
+        chosen_owner, chosen_run = owner[chosen].astype(np.int64), run_of[chosen].astype(np.int64)
+        del owner, run_of, chosen, group, held
         # pair each chosen posting's snippet with every holder of its shingle, a slice at a
         # time; `keep` thins each slice (the key-token veto) so that only survivors are held
         pairs = []
