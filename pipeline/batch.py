@@ -150,7 +150,7 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
                                                  progress=progress)):
             store.put_encoded(i, done.encoded)
             if dedup:
-                facts_of[i] = done.facts
+                facts_of[i] = dd.shared(done.facts)
     if dedup:
         for c in clusters:
             if c.kept not in facts_of:

@@ -8,24 +8,26 @@ Both record the rule behind every merge.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import re
-from array import array
 import sys
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import groupby
+from typing import NamedTuple
 
 import numpy as np
 
 from rapidfuzz import fuzz, utils as fuzz_utils
 
 from .events import main_event
-from .records import DateMention, Extraction, Snippet
+from .records import Extraction, Snippet
 from .rules import Rules
 
 PHASE_WORDS = {"one": "1", "first": "1", "i": "1", "two": "2", "second": "2", "ii": "2",
@@ -99,7 +101,7 @@ SHINGLE_MIX = np.array([(0x9E3779B97F4A7C15 * (2 * j + 1)) % (1 << 64) | 1 for j
 FINGERPRINT_CACHE = 1 << 14  # fingerprints kept while pairs are verified
 OWNER_CHUNK = 1 << 16  # snippets whose postings are handled at once
 PAIRS_PER_SLICE = 1 << 21  # candidate pairs made (and thinned) at once
-PAIRS_PER_PASS = 1 << 23  # level-2 pairs held at once (then handed out in order)
+PAIRS_PER_PASS = 1 << 22  # level-2 pairs held at once (then handed out in order)
 
 
 class _Postings:
@@ -157,6 +159,7 @@ def may_agree(a: np.ndarray, b: np.ndarray, keys: np.ndarray, words: np.ndarray)
 class Deduplicator:
     def __init__(self, rules: Rules):
         self.s = rules.settings.dedup
+        self._shared: dict = {}  # see _share
         self.key_patterns = [p.regex for p in rules["dedup"].by_label("key_token")]
         self.phase_patterns = [p.regex for p in rules["dedup"].by_label("phase")]
         self.ordinal_patterns = [p.regex for p in rules["dedup"].by_label("site_ordinal")]
@@ -416,18 +419,30 @@ class Deduplicator:
                           if p.kind in ("country", "admin1", "region") and p.country)
         town_regions = (_small(p.admin1 for p in towns)
                         if towns and all(p.admin1 for p in towns) else None)
-        return Facts(
+        when = x.event_date
+        return self.shared(Facts(
             text=text if text == x.text else x.text,
             headline=(headline.power_mw, headline.energy_mwh) if headline else None,
             approx=any(c.qualifier != "exact" for c in x.capacities if c.kind != "factory_annual"),
-            sizes=sizes, event=x.event, event_date=x.event_date, parties=parties,
+            sizes=sizes, event=x.event,
+            event_date=EventDate(when.value, when.precision) if when else None, parties=parties,
             countries=_small(x.countries), named_countries=named,
             towns=_small(p.name for p in towns), regions=regions, town_regions=town_regions,
             districts=_small(p.name for p in towns if p.kind == "district"),
             landmarks=_small(p.name for p in landmarks),
             planned=self._planned(x), lead_event=self._lead_event(x),
             phases=self._phases(x.text), site_ordinals=self._phases(x.text, self.ordinal_patterns),
-            names=_small(self._project_names(x) | {p.name.casefold() for p in places}))
+            names=_small(self._project_names(x) | {p.name.casefold() for p in places})))
+
+    def shared(self, f: Facts) -> Facts:
+        """The same facts with every field that equals one seen before in this run replaced by
+        that one object: a million clusters name the same few parties, places, sizes and
+        dates, so each is kept once. Facts made in a worker process are shared again here."""
+        share = self._shared.setdefault
+        parties = share(tuple(share(p, p) for p in f.parties), f.parties)
+        shared = {name: share(value, value) for name in SHARED_FIELDS
+                  if (value := getattr(f, name)) is not None}
+        return replace(f, parties=parties, **shared)
 
     def _planned(self, x: Extraction) -> bool:
         """The main event is only planned ("will be commissioned in 2026"): its cue is one of
@@ -690,6 +705,17 @@ class Deduplicator:
         return None
 
 
+SHARED_FIELDS = ("headline", "sizes", "event_date", "countries", "named_countries", "towns",
+                 "regions", "town_regions", "districts", "landmarks", "phases", "site_ordinals",
+                 "names")
+
+
+class EventDate(NamedTuple):
+    """When the main event happened, as level 2 compares it (the mention's value and precision)."""
+    value: dt.date | None
+    precision: str
+
+
 @dataclass(frozen=True, slots=True)
 class Party:
     words: tuple[str, ...]  # the canonical name, case-folded words
@@ -705,7 +731,7 @@ class Facts:
     sizes: tuple[tuple[float | None, float | None], ...]  # every stated capacity but factory output
     approx: bool  # a size is stated loosely ("nearly 1 GWh", "more than 200 MW")
     event: str | None
-    event_date: DateMention | None
+    event_date: EventDate | None
     parties: tuple[Party, ...]
     # small sets as sorted tuples: a million of these records must stay small
     countries: tuple[str, ...]
