@@ -445,3 +445,16 @@ def test_dedup_runs_are_every_repeated_key_with_its_length(keys, shift):
             expected.append((at, n))
         at += n
     assert list(zip(starts.tolist(), lengths.tolist())) == expected
+
+
+def test_dedup_legal_suffix_written_out_or_short_is_the_same_story(extractor, rules):
+    """"Ltd" and "Limited", "Corp" and "Corporation" are no key tokens: a repeat that writes
+    the suffix another way is the same story, while another company's name still vetoes."""
+    story = ("Kestrel Grid Storage Limited has started building a 120 MW / 480 MWh battery at "
+             "Drakelow, Derbyshire, with first power planned for late 2027.")
+    short = story.replace("Limited", "Ltd").replace("120 MW / 480 MWh", "120MW/480MWh")
+    other = story.replace("Kestrel Grid Storage Limited", "Osprey Grid Storage Limited")
+    dd = Deduplicator(rules)
+    fa, fb = dd.text_fingerprint(story), dd.text_fingerprint(short)
+    assert "limited" not in fa.keys and "ltd" not in fb.keys
+    assert _groups(extractor, rules, [story, short, other]) == [[0, 1], [2]]
