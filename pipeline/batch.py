@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,15 +107,16 @@ class Announcements(Sequence[Announcement]):
 
 def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
             dedup: bool = True, workers: int = 1, progress: Progress | None = None,
-            prior_ids: dict[str, str] | None = None,
-            engine=None) -> tuple[Announcements, list[SnippetLink]]:
+            prior_ids: dict[str, str] | None = None, engine=None,
+            pool: ProcessPoolExecutor | None = None) -> tuple[Announcements, list[SnippetLink]]:
     """Deduplicate, extract each cluster's kept text, merge by facts, and link every snippet.
 
     `prior_ids` maps snippet ids of earlier runs to their announcement ids: a cluster that holds
     such snippets keeps the earliest of those ids, so a story keeps its id across batches.
     `engine` (a `pipeline.distributed.DaskEngine`) runs blocking, verification and extraction
     on a cluster; the result is the serial one. Extractions go to a spill file as they come;
-    memory keeps one compact record of facts per cluster.
+    memory keeps one compact record of facts per cluster. `pool` (from `worker_pool`) runs
+    the extraction in workers started earlier, and is shut down once it is done.
     """
     prior_ids = prior_ids or {}
     dd = Deduplicator(rules)
@@ -147,10 +149,12 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
     else:
         for i, done in zip(todo, extract_encoded([snippets[i] for i in todo], rules, extractor,
                                                  dd if dedup else None, workers=workers,
-                                                 progress=progress)):
+                                                 progress=progress, pool=pool)):
             store.put_encoded(i, done.encoded)
             if dedup:
                 facts_of[i] = dd.shared(done.facts)
+        if pool is not None:
+            pool.shutdown()  # the workers' memory goes back before level 2 needs its own
     if dedup:
         for c in clusters:
             if c.kept not in facts_of:
@@ -235,35 +239,78 @@ def _worker_encode(item: tuple[str, dt.date | None]) -> Encoded:
     return _encode(_WORKER["x"], _WORKER["dd"], *item)
 
 
+@contextmanager
+def worker_pool(rules: Rules, extractor: Extractor, workers: int, dedup: bool = True):
+    """Extraction workers, started now: a run starts them before it reads any input, so a
+    forked worker shares only the built extractor with the main process, not the snippets,
+    clusters and facts that come later (and that would be copied page by page into every
+    worker as the main process touches them). Spawned workers build their own extractor.
+    Yields None for one worker: extraction then runs in the main process."""
+    if workers <= 1:
+        yield None
+        return
+    _WORKER["x"], _WORKER["dd"] = extractor, Deduplicator(rules) if dedup else None
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
+                               initargs=(str(rules.root), extractor.model_name is not None, dedup))
+    gc.freeze()  # the workers' collectors leave the inherited objects alone
+    try:
+        pool.submit(int).result()  # a forking pool starts all its workers at the first task
+    finally:
+        gc.unfreeze()
+        _WORKER.clear()
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
 def extract_encoded(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor,
                     dd: Deduplicator | None = None, *, workers: int = 1,
-                    progress: Progress | None = None) -> Iterator[Encoded]:
+                    progress: Progress | None = None,
+                    pool: ProcessPoolExecutor | None = None) -> Iterator[Encoded]:
     """Extract every snippet, in order, as the results come (a generator); `dd` adds each
-    extraction's level-2 facts."""
+    extraction's level-2 facts. `pool` (from `worker_pool`, started with the same `dd is
+    not None`) is used when given; else `workers` above one start a pool for this call."""
     items = [(s.text, s.published) for s in snippets]
     total = len(items)
-    if workers <= 1 or total < 200:
+    if (pool is None and workers <= 1) or total < 200:
         for i, (text, published) in enumerate(items):
             yield _encode(extractor, dd, text, published)
             if progress and (i % 256 == 0 or i + 1 == total):
                 progress("extract", i + 1, total)
         return
-    # Forked workers inherit the built extractor (no second start-up); spawned ones build it.
-    # Frozen objects are skipped by the workers' garbage collector, so a worker does not
-    # copy the whole parent heap (snippets, clusters) page by page after the fork.
-    _WORKER["x"], _WORKER["dd"] = extractor, dd
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                                 initargs=(str(rules.root), extractor.model_name is not None,
-                                           dd is not None)) as pool:
-            for i, done in enumerate(pool.map(_worker_encode, items, chunksize=128)):
-                yield done
-                if progress and (i % 256 == 0 or i + 1 == total):
-                    progress("extract", i + 1, total)
-    finally:
-        _WORKER.clear()
-        gc.unfreeze()
+    with ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(worker_pool(rules, extractor, workers, dd is not None))
+        for i, done in enumerate(pool.map(_worker_encode, items, chunksize=128)):
+            yield done
+            if progress and (i % 256 == 0 or i + 1 == total):
+                progress("extract", i + 1, total)
+
+
+def _gather(inputs, out: Path, rules: Rules, extractor: Extractor, published: dt.date | None,
+            fresh: bool, against: Sequence[str | Path]):
+    """This batch's snippets with those of the earlier runs (in `out` unless `fresh`, and in
+    `against`), each snippet once, in input order; with the earlier runs' announcement ids,
+    every reject, the number of input files and how many snippets are new."""
+    prior: list[Snippet] = []
+    prior_ids: dict[str, str] = {}
+    prior_rejects: list[Reject | Furniture] = []
+    for folder in ([] if fresh else [out]) + [Path(a) for a in against]:
+        snips, ids, rejs = pio.read_previous(folder)
+        prior += [s for s in snips if s.snippet_id not in prior_ids]
+        prior_ids.update({k: v for k, v in ids.items() if k not in prior_ids})
+        prior_rejects += rejs
+    new, rejects, n_inputs = collect(inputs, rules, extractor, published)
+    fresh_snippets = [s for s in dict.fromkeys(new) if s.snippet_id not in prior_ids]
+    seen_ids: set[str] = set()
+    snippets = []
+    for s in sorted(prior + fresh_snippets, key=lambda s: (s.source_file, s.line, s.input_id, s.snippet_id)):
+        if s.snippet_id not in seen_ids:
+            seen_ids.add(s.snippet_id)
+            snippets.append(s)
+    return (snippets, prior_ids, list(dict.fromkeys(prior_rejects + rejects)), n_inputs,
+            len(fresh_snippets))
 
 
 # -------------------------------------------------------------- the whole run
@@ -286,38 +333,28 @@ def run(inputs: Iterable[str | Path], out: str | Path, *, rules: Rules | None = 
     rules = rules or load_rules(rules_dir)
     pio.prepare_out(out, force)
     extractor = build_extractor(rules, model=model)
-    prior: list[Snippet] = []
-    prior_ids: dict[str, str] = {}
-    prior_rejects: list[Reject | Furniture] = []
-    for folder in ([] if fresh else [out]) + [Path(a) for a in against]:
-        snips, ids, rejs = pio.read_previous(folder)
-        prior += [s for s in snips if s.snippet_id not in prior_ids]
-        prior_ids.update({k: v for k, v in ids.items() if k not in prior_ids})
-        prior_rejects += rejs
-    new, rejects, n_inputs = collect(inputs, rules, extractor, published)
-    fresh_snippets = [s for s in dict.fromkeys(new) if s.snippet_id not in prior_ids]
-    seen_ids: set[str] = set()
-    snippets = []
-    for s in sorted(prior + fresh_snippets, key=lambda s: (s.source_file, s.line, s.input_id, s.snippet_id)):
-        if s.snippet_id not in seen_ids:
-            seen_ids.add(s.snippet_id)
-            snippets.append(s)
+
+    def gather():
+        return _gather(inputs, out, rules, extractor, published, fresh, against)
+
     if engine == "dask":
         from .distributed import DaskEngine, client_for
+        snippets, prior_ids, all_rejects, n_inputs, n_fresh = gather()
         with client_for(scheduler, workers) as client:
             announcements, links = process(snippets, rules, extractor, dedup=dedup,
                                            prior_ids=prior_ids, engine=DaskEngine(client, extractor))
     else:
-        announcements, links = process(snippets, rules, extractor, dedup=dedup,
-                                       workers=max(1, workers), progress=progress,
-                                       prior_ids=prior_ids)
+        with worker_pool(rules, extractor, workers, dedup) as pool:  # before any input is read
+            snippets, prior_ids, all_rejects, n_inputs, n_fresh = gather()
+            announcements, links = process(snippets, rules, extractor, dedup=dedup,
+                                           workers=max(1, workers), progress=progress,
+                                           prior_ids=prior_ids, pool=pool)
     finished = dt.datetime.now(dt.timezone.utc)
     meta = {
         "schema_version": SCHEMA_VERSION, "pipeline_version": __version__,
         "rules_hash": rules.digest, "run_id": uuid.uuid4().hex,
         "started_at": started.isoformat(), "finished_at": finished.isoformat(),
     }
-    all_rejects = list(dict.fromkeys(prior_rejects + rejects))
     rejects_sorted = sorted(all_rejects, key=lambda r: (r.source_file, r.line, type(r).__name__, str(r)))
     tagged = {k: s.with_metadata({**(s.metadata or {}), **{m: str(v) for m, v in meta.items()}})
               for k, s in (("a", ANNOUNCEMENTS), ("s", SNIPPETS), ("r", REJECTS))}
@@ -333,7 +370,7 @@ def run(inputs: Iterable[str | Path], out: str | Path, *, rules: Rules | None = 
                          rejects=sum(isinstance(r, Reject) for r in all_rejects),
                          furniture=sum(isinstance(r, Furniture) for r in all_rejects),
                          seconds=time.perf_counter() - clock, out=out,
-                         new_snippets=len(fresh_snippets),
+                         new_snippets=n_fresh,
                          new_announcements=sum(a.announcement_id not in known for a in announcements))
     inputs_list = [str(p) for p in inputs] if isinstance(inputs, (list, tuple)) else []
     pio.write_outputs(out, tables, {**meta, "summary": summary.as_dict(), "inputs": inputs_list})
