@@ -232,7 +232,8 @@ def _worker_init(rules_root: str, model: bool, dedup: bool) -> None:
 def _encode(extractor: Extractor, dd: Deduplicator | None, text: str,
             published: dt.date | None) -> Encoded:
     x = extractor(text, published, normalised=True)
-    return Encoded(pio.SpillStore.encode(x), dd.facts_of(x, text) if dd is not None else None)
+    return Encoded(pio.SpillStore.encode(x),
+                   dd.facts_of(x, text, share=False) if dd is not None else None)
 
 
 def _worker_encode(item: tuple[str, dt.date | None]) -> Encoded:

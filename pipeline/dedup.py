@@ -401,9 +401,10 @@ class Deduplicator:
         return out
 
     # -------------------------------------------------------------- level 2
-    def facts_of(self, x: Extraction, text: str | None = None) -> Facts:
+    def facts_of(self, x: Extraction, text: str | None = None, *, share: bool = True) -> Facts:
         """The facts level 2 compares, computed once per extraction. `text`, when given, is
-        the snippet's own copy of the extraction's text (shared rather than kept twice)."""
+        the snippet's own copy of the extraction's text (shared rather than kept twice).
+        `share=False` skips `shared` (a worker process: the main process shares on arrival)."""
         sizes = tuple((c.power_mw, c.energy_mwh) for c in x.capacities if c.kind != "factory_annual")
         headline = x.headline
         parties = tuple(Party(tuple(sys.intern(w) for w in o.name.casefold().split()),
@@ -420,7 +421,7 @@ class Deduplicator:
         town_regions = (_small(p.admin1 for p in towns)
                         if towns and all(p.admin1 for p in towns) else None)
         when = x.event_date
-        return self.shared(Facts(
+        facts = Facts(
             text=text if text == x.text else x.text,
             headline=(headline.power_mw, headline.energy_mwh) if headline else None,
             approx=any(c.qualifier != "exact" for c in x.capacities if c.kind != "factory_annual"),
@@ -432,7 +433,8 @@ class Deduplicator:
             landmarks=_small(p.name for p in landmarks),
             planned=self._planned(x), lead_event=self._lead_event(x),
             phases=self._phases(x.text), site_ordinals=self._phases(x.text, self.ordinal_patterns),
-            names=_small(self._project_names(x) | {p.name.casefold() for p in places})))
+            names=_small(self._project_names(x) | {p.name.casefold() for p in places}))
+        return self.shared(facts) if share else facts
 
     def shared(self, f: Facts) -> Facts:
         """The same facts with every field that equals one seen before in this run replaced by
