@@ -204,7 +204,7 @@ def _give_back_memory() -> None:
     try:
         import ctypes
         ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # TypeError: no C library by that name
         pass
 
 
