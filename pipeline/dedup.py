@@ -229,8 +229,8 @@ class Deduplicator:
         # exact repeats after normalisation: each snippet joins the first with the same hash
         # when their words are equal
         order = np.argsort(exact, kind="stable")
-        starts, lengths = _runs(exact[order], np.uint64(0)) if n else (order, order)
-        for s, length in zip(starts[lengths > 1].tolist(), lengths[lengths > 1].tolist()):
+        starts, lengths = _runs(exact[order], np.uint64(0))
+        for s, length in zip(starts.tolist(), lengths.tolist()):
             j = int(order[s])
             for i in order[s + 1:s + length].tolist():
                 if fingerprint(j).norm == fingerprint(i).norm and uf.union(j, i):
@@ -557,7 +557,7 @@ class Deduplicator:
         h = np.frombuffer(postings, dtype=np.uint64)
         h.sort()  # in place: the holders of a key form a run, in cluster order
         starts, lengths = _runs(h, np.uint64(bits))
-        useful = (lengths >= 2) & (lengths <= self.s.fact_block_size)
+        useful = lengths <= self.s.fact_block_size  # _runs gives keys held twice or more
         return _run_pairs(h, np.uint64((1 << bits) - 1), starts[useful], lengths[useful], len(facts))
 
     def _facts_agree(self, a: Facts, b: Facts) -> str | None:

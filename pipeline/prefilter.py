@@ -73,16 +73,7 @@ class Hits:
 
     def among(self, patterns: Sequence[CompiledPattern]) -> list[CompiledPattern]:
         """The patterns, in order, whose required literals are all there."""
-        found, folded, needs = self._found, self.folded, self._scanner._needs
-        out = []
-        for p in patterns:
-            need = needs.get(p.id)
-            if need is None:
-                if p.may_match(folded):
-                    out.append(p)
-            elif _holds(found, folded, need):
-                out.append(p)
-        return out
+        return [p for p in patterns if self.allows(p)]
 
 
 def _holds(found: int, folded: str, need: tuple[tuple[int, ...], tuple]) -> bool:
