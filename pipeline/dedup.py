@@ -30,9 +30,6 @@ from .events import main_event
 from .records import Extraction, Snippet
 from .rules import Rules
 
-PHASE_WORDS = {"one": "1", "first": "1", "i": "1", "two": "2", "second": "2", "ii": "2",
-               "three": "3", "third": "3", "iii": "3", "four": "4", "fourth": "4", "iv": "4",
-               "last": "final", "all": "final"}  # "final" for the last of them ("all twelve units")
 WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
 SENTENCE_STARTERS = frozenset({".", "!", "?", '"', "-"})
 SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "del", "la"})
@@ -162,6 +159,7 @@ class Deduplicator:
         self._shared: dict = {}  # see _share
         self.key_patterns = [p.regex for p in rules["dedup"].by_label("key_token")]
         self.phase_patterns = [p.regex for p in rules["dedup"].by_label("phase")]
+        self.phase_words = rules["dedup"].phase_words  # "second": "2", "last": "final"
         self.ordinal_patterns = [p.regex for p in rules["dedup"].by_label("site_ordinal")]
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
         self.landmark_patterns = [p.regex for p in rules["dedup"].by_label("landmark")]
@@ -668,7 +666,8 @@ class Deduplicator:
         found = set()
         for p in self.phase_patterns if patterns is None else patterns:
             for m in p.finditer(text):
-                found.add(PHASE_WORDS.get(m.group("n").casefold(), m.group("n").casefold()))
+                n = m.group("n").casefold()
+                found.add(self.phase_words.get(n, n))
         return _small(found)
 
     def _project_names(self, x: Extraction) -> frozenset[str]:

@@ -120,6 +120,16 @@ class PatternFile(Strict):
     pattern: list[PatternRule] = []
 
 
+class DedupFile(PatternFile):
+    """dedup.toml: its patterns, and what each word a phase pattern's group `n` may match stands
+    for ("second" and "ii" for phase 2, "last" for the final one); checked by `_check_phase_words`."""
+    phase_words: dict[str, str] = {}
+
+
+PHASE_WORD_RE = re.compile(r"^[a-z]+$")
+PHASE_VALUE_RE = re.compile(r"^(?:[1-9][0-9]?|final)$")
+
+
 class UnitRule(Strict):
     id: str
     pint: str
@@ -188,6 +198,7 @@ class PatternSet:
     fragments: dict[str, str]
     words: dict[str, tuple[str, ...]]
     numbers: dict[str, float]
+    phase_words: dict[str, str] = field(default_factory=dict)  # dedup.toml only
 
     def by_label(self, label: str) -> tuple[CompiledPattern, ...]:
         return tuple(p for p in self.patterns if p.label == label)
@@ -257,7 +268,10 @@ def load_rules(root: str | Path | None = None) -> Rules:
     units = _load_toml_model(root / "units.toml", UnitFile, problems)
     patterns: dict[str, PatternSet] = {}
     for name in PATTERN_FILES:
-        model = _load_toml_model(root / f"{name}.toml", PatternFile, problems)
+        model = _load_toml_model(root / f"{name}.toml", DedupFile if name == "dedup" else PatternFile,
+                                 problems)
+        if isinstance(model, DedupFile):
+            _check_phase_words(root / f"{name}.toml", model, problems)
         if model is not None and name == "capacity" and units is not None:
             model = model.model_copy(update={"fragments": {**unit_fragments(units),
                                                            **model.fragments}})
@@ -423,7 +437,8 @@ def _compile_pattern_file(path: Path, model: PatternFile, name: str, problems: l
     if not ok:
         return None
     return PatternSet(file=f"{name}.toml", patterns=tuple(compiled), fragments=fragments,
-                      words={k: tuple(v) for k, v in model.words.items()}, numbers=dict(model.numbers))
+                      words={k: tuple(v) for k, v in model.words.items()}, numbers=dict(model.numbers),
+                      phase_words=dict(getattr(model, "phase_words", {})))
 
 
 def check_regex_safety(source: str) -> None:
@@ -714,3 +729,18 @@ def _check_units(path: Path, units: UnitFile, problems: list[str]) -> None:
             if key in seen:
                 problems.append(f"{path}:{line}: alias {alias!r} already belongs to {seen[key]!r}")
             seen[key] = u.id
+
+
+def _check_phase_words(path: Path, model: DedupFile, problems: list[str]) -> None:
+    """Each phase word is one lower-case word (a match is case-folded before it is looked up)
+    standing for a phase number or "final", reported at its own line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    section = next((i for i, l in enumerate(lines) if l.strip() == "[phase_words]"), 0)
+    for word, value in model.phase_words.items():
+        line = next((i + 1 for i in range(section, len(lines))
+                     if re.match(rf"""\s*["']?{re.escape(word)}["']?\s*=""", lines[i])), section + 1)
+        if not PHASE_WORD_RE.match(word):
+            problems.append(f"{path}:{line}: phase_words: {word!r} must be one lower-case word")
+        if not PHASE_VALUE_RE.match(value):
+            problems.append(f"{path}:{line}: phase_words: {word!r} = {value!r} must be a phase "
+                            f"number (1-99) or \"final\"")

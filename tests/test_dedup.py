@@ -1,16 +1,20 @@
 """Deduplication: repeats, fragments and rewordings merge; hard negatives stay apart; order-free."""
 import random
+import shutil
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from conftest import ROOT
 from pipeline.batch import process
 from pipeline.dedup import (Deduplicator, Facts, Party, UnionFind, _initials, _parties_clash, _same_party,
                             announcement_id, bloom_mask,
                             keys_conflict, may_agree, stable_hash)
+from pipeline.errors import RulesError
 from pipeline.ingest import snippet_id
 from pipeline.records import Snippet
+from pipeline.rules import load_rules
 
 
 def _snips(extractor, texts):
@@ -269,6 +273,32 @@ def test_dedup_phases_and_site_ordinals(text, phases, ordinals, rules):
     dd = Deduplicator(rules)
     assert dd._phases(text) == phases
     assert dd._phases(text, dd.ordinal_patterns) == ordinals
+
+
+def test_dedup_phase_words_come_from_the_rules(rules):
+    dd = Deduplicator(rules)
+    assert dd._phases("Phase II of the battery is running.") == dd._phases("Phase two is running.") \
+        == dd._phases("The second phase is running.") == ("2",)
+    assert dd.phase_words == rules["dedup"].phase_words and dd.phase_words["last"] == "final"
+
+
+@pytest.mark.parametrize("entry,message", [
+    ('five = "5th"', "'five' = '5th' must be a phase number (1-99) or \"final\""),
+    ('Five = "5"', "'Five' must be one lower-case word"),
+    ('"fifth phase" = "5"', "'fifth phase' must be one lower-case word"),
+    ("five = 5", "phase_words.five"),
+])
+def test_dedup_bad_phase_word_names_file_and_line(entry, message, tmp_path):
+    dst = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", dst)
+    f = dst / "dedup.toml"
+    text = f.read_text().replace('three = "3"\n', f'three = "3"\n{entry}\n', 1)
+    f.write_text(text)
+    line = text.splitlines().index(entry) + 1
+    with pytest.raises(RulesError) as exc:
+        load_rules(dst)
+    assert any(p.startswith(f"{f}:{line}: ") and message in p for p in exc.value.problems), \
+        exc.value.problems
 
 
 @pytest.mark.parametrize("a,b,conflict", [
