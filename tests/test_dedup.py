@@ -61,6 +61,16 @@ def test_dedup_rewording_with_other_units_joins(extractor, rules):
      "Tesla signs deal for 1 GWh project in Japan, the company said on Friday."),
     ("RWE broke ground on phase 1 of its 200 MW / 400 MWh battery in Bavaria.",
      "RWE broke ground on phase 2 of its 200 MW / 400 MWh battery in Bavaria."),
+    # one project at two moments: allowed to build, then switched on
+    ("The state regulator has authorised Coastline Grid to build a 40 MW / 80 MWh battery in "
+     "Santos, Brazil, to firm up supply on the coast.",
+     "Coastline Grid has energised its 40 MW / 80 MWh battery in Santos, Brazil, firming up "
+     "supply on the coast."),
+    # planning permission asked for, then granted
+    ("Brightwater Hydro has lodged a planning application with the county council for its "
+     "200 MW pumped storage scheme at an old quarry in County Clare.",
+     "Brightwater Hydro has been granted planning permission by the county council for its "
+     "200 MW pumped storage scheme at an old quarry in County Clare."),
 ])
 def test_dedup_hard_negatives_stay_apart(a, b, extractor, rules):
     assert _groups(extractor, rules, [a, b]) == [[0], [1]]
@@ -176,6 +186,10 @@ def test_dedup_loosely_stated_size_matches_the_exact_one(extractor, rules):
     ("Acme started civil works on the 100 MW battery in Texas.", "construction_start"),
     ("The 100 MW battery has started dispatching power to the Texas grid.", "grid_connection"),
     ("Gresham House has acquired a 50 MW battery in Wiltshire, England.", "other"),  # a deal
+    # an approval, asked for or given, is no construction start however it is worded
+    ("The regulator has authorised Coastline Grid to build a 40 MW battery in Santos.", "other"),
+    ("Brightwater has lodged a planning application for a 200 MW scheme in Clare.", "other"),
+    ("Brightwater has applied for development consent for a 200 MW scheme in Clare.", "other"),
     # a future told in the present tense is a plan, weaker than the deed beside it
     ("PGE has signed a contract with LG Energy Solution for a 981 MWh system, one of the largest "
      "in Europe when it starts operating in 2027.", "agreement"),
@@ -244,6 +258,10 @@ def test_dedup_same_template_in_another_town_stays_apart(extractor, rules):
     ("Masdar will build a 1 GW / 4 GWh battery in Abu Dhabi, the company said.", True),
     ("The 100 MW battery is expected to be commissioned in 2026.", True),
     ("Masdar has broken ground on its 1 GW / 4 GWh battery in Abu Dhabi.", False),
+    # an approval asked for is the plan of the approval given
+    ("Brightwater has lodged a planning application for its 200 MW scheme in Clare.", True),
+    ("Brightwater has submitted an application for development consent for a 200 MW scheme.", True),
+    ("Brightwater has been granted planning permission for its 200 MW scheme in Clare.", False),
     # a bare noun is no plan, and a deed around it claims it first
     ("Harmony Energy achieved first power at its 100 MW battery in Hull.", False),
     ("Zenobe switches on a 400 MWh battery, the second of its sites to come online.", False),
