@@ -190,6 +190,10 @@ def test_dedup_loosely_stated_size_matches_the_exact_one(extractor, rules):
     ("The regulator has authorised Coastline Grid to build a 40 MW battery in Santos.", "other"),
     ("Brightwater has lodged a planning application for a 200 MW scheme in Clare.", "other"),
     ("Brightwater has applied for development consent for a 200 MW scheme in Clare.", "other"),
+    # a firm's own decision to build is its investment decision, however it is worded
+    ("Nordwind gives green light to build its 300 MW battery in Emden.", "financing"),
+    ("Nordwind has committed to building its 300 MW battery in Emden.", "financing"),
+    ("Nordwind's 300 MW battery has been given the go-ahead by its board.", "financing"),
     # a future told in the present tense is a plan, weaker than the deed beside it
     ("PGE has signed a contract with LG Energy Solution for a 981 MWh system, one of the largest "
      "in Europe when it starts operating in 2027.", "agreement"),
@@ -271,6 +275,26 @@ def test_dedup_same_template_in_another_town_stays_apart(extractor, rules):
 ])
 def test_dedup_facts_tell_a_plan_from_a_deed(text, planned, extract, rules):
     assert Deduplicator(rules).facts_of(extract(text)).planned is planned
+
+
+FID = ("Nordwind Energie has taken a final investment decision on its 300 MW / 600 MWh battery at "
+       "the port of Emden, Lower Saxony, with construction to begin in the spring.")
+
+
+@pytest.mark.parametrize("other", [
+    "Nordwind gives green light to build Emden battery: the 600 MWh Lower Saxony system will be "
+    "the largest storage plant to be built in the region so far.",
+    "Nordwind Energie has committed to building its 300 MW battery in Emden, Lower Saxony; the "
+    "plant will be built over the next two years.",
+])
+def test_dedup_investment_decision_in_other_words_merges(other, extractor, rules):
+    assert _groups(extractor, rules, [FID, other]) == [[0, 1]]
+
+
+def test_dedup_investment_decision_and_approval_stay_apart(extractor, rules):
+    approval = ("The state planning authority has approved Nordwind Energie's 300 MW / 600 MWh "
+                "battery at the port of Emden, Lower Saxony.")
+    assert _groups(extractor, rules, [FID, approval]) == [[0], [1]]
 
 
 def test_dedup_plan_and_deed_stay_apart(extractor, rules):
