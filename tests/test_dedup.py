@@ -262,6 +262,11 @@ def test_dedup_same_template_in_another_town_stays_apart(extractor, rules):
     ("Masdar will build a 1 GW / 4 GWh battery in Abu Dhabi, the company said.", True),
     ("The 100 MW battery is expected to be commissioned in 2026.", True),
     ("Masdar has broken ground on its 1 GW / 4 GWh battery in Abu Dhabi.", False),
+    # "has come online" is done; "will come online", "will see it come online" are plans
+    ("A battery owned by Hokuriku Power has come online in the town of Nanto.", False),
+    ("The 80 MW battery has now come online, its owners said.", False),
+    ("The 80 MW battery will come online next year.", True),
+    ("Next spring will see the 80 MW battery come online, the ministry said.", True),
     # an approval asked for is the plan of the approval given
     ("Brightwater has lodged a planning application for its 200 MW scheme in Clare.", True),
     ("Brightwater has submitted an application for development consent for a 200 MW scheme.", True),
