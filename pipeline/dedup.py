@@ -163,6 +163,8 @@ class Deduplicator:
         self.ordinal_patterns = [p.regex for p in rules["dedup"].by_label("site_ordinal")]
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
         self.landmark_patterns = [p.regex for p in rules["dedup"].by_label("landmark")]
+        self.place_suffixes = [p.regex for p in rules["dedup"].by_label("place_suffix")]
+        self._place = lru_cache(maxsize=1 << 14)(self._place_name)
         self.plan_rules = frozenset(self.s.plan_event_rules)
         self.not_party_patterns = [p.regex for p in rules["dedup"].by_label("not_party")]
         self._is_key = lru_cache(maxsize=1 << 16)(
@@ -413,10 +415,11 @@ class Deduplicator:
         places = [p for p in project if p.kind in ("city", "district")]
         landmarks = [p for p in places if self._landmark(x.text, p.start)]
         towns = [p for p in places if p not in landmarks]
-        regions = _small(p.name for p in project if p.kind == "admin1")
+        place = self._place
+        regions = _small(place(p.name) for p in project if p.kind == "admin1")
         named = _small(p.country for p in project
                           if p.kind in ("country", "admin1", "region") and p.country)
-        town_regions = (_small(p.admin1 for p in towns)
+        town_regions = (_small(place(p.admin1) for p in towns)
                         if towns and all(p.admin1 for p in towns) else None)
         when = x.event_date
         facts = Facts(
@@ -426,12 +429,12 @@ class Deduplicator:
             sizes=sizes, event=x.event,
             event_date=EventDate(when.value, when.precision) if when else None, parties=parties,
             countries=_small(x.countries), named_countries=named,
-            towns=_small(p.name for p in towns), regions=regions, town_regions=town_regions,
-            districts=_small(p.name for p in towns if p.kind == "district"),
-            landmarks=_small(p.name for p in landmarks),
+            towns=_small(place(p.name) for p in towns), regions=regions, town_regions=town_regions,
+            districts=_small(place(p.name) for p in towns if p.kind == "district"),
+            landmarks=_small(place(p.name) for p in landmarks),
             planned=self._planned(x), lead_event=self._lead_event(x),
             phases=self._phases(x.text), site_ordinals=self._phases(x.text, self.ordinal_patterns),
-            names=_small(self._project_names(x) | {p.name.casefold() for p in places}))
+            names=_small(self._project_names(x) | {place(p.name).casefold() for p in places}))
         return self.shared(facts) if share else facts
 
     def shared(self, f: Facts) -> Facts:
@@ -460,6 +463,13 @@ class Deduplicator:
         return next((e.event for e in sorted(x.event_mentions, key=lambda e: e.start)
                      if e.event != "other" and not getattr(e, "background", False)
                      and e.rule.rpartition("#")[2] not in self.plan_rules), None)
+
+    def _place_name(self, name: str) -> str:
+        """A place's name without the word that says what kind of place it is: outlets add or
+        drop it at will ("Tongliang District", "Tongliang"; dedup.toml: place_suffix)."""
+        for p in self.place_suffixes:
+            name = p.sub("", name)
+        return name
 
     def _landmark(self, text: str, start: int) -> bool:
         """A town named to say where the site lies ("near Newcastle", "west of Phoenix"), not

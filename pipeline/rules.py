@@ -244,7 +244,8 @@ ALLOWED_LABELS: dict[str, frozenset[str] | None] = {
     "places": frozenset({"home", "market", "not_place"}),
     "technologies": frozenset(TECHNOLOGIES),
     "events": frozenset(EVENTS),
-    "dedup": frozenset({"key_token", "phase", "site_ordinal", "project_name", "landmark", "not_party"}),
+    "dedup": frozenset({"key_token", "phase", "site_ordinal", "project_name", "landmark", "not_party",
+                       "place_suffix"}),
 }
 
 

@@ -535,3 +535,20 @@ def test_dedup_legal_suffix_written_out_or_short_is_the_same_story(extractor, ru
     fa, fb = dd.text_fingerprint(story), dd.text_fingerprint(short)
     assert "limited" not in fa.keys and "ltd" not in fb.keys
     assert _groups(extractor, rules, [story, short, other]) == [[0, 1], [2]]
+
+
+@pytest.mark.parametrize("name,place", [
+    ("Qinglongwan District", "Qinglongwan"), ("Manatee County", "Manatee"),
+    ("Kitakyushu City", "Kitakyushu"), ("Fukuoka Prefecture", "Fukuoka"),
+    ("Qinglongwan", "Qinglongwan"), ("City", "City"), ("Districtville", "Districtville"),
+])
+def test_dedup_place_names_lose_the_word_for_their_kind(name, place, rules):
+    assert Deduplicator(rules)._place_name(name) == place
+
+
+def test_dedup_district_named_with_or_without_its_kind_merges(extractor, rules):
+    texts = ["Gotion High-Tech has started trial production at its 20 GWh cell plant in "
+             "Chongqing's Qinglongwan District, where it will make 314Ah LFP cells for grid storage.",
+             "Trial runs are under way at a 20 GWh Gotion battery cell factory in Chongqing's "
+             "Qinglongwan district, the company said, with grid storage cells as its first product."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
