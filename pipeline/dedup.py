@@ -164,6 +164,7 @@ class Deduplicator:
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
         self.landmark_patterns = [p.regex for p in rules["dedup"].by_label("landmark")]
         self.place_suffixes = [p.regex for p in rules["dedup"].by_label("place_suffix")]
+        self.district_cues = [p.regex for p in rules["dedup"].by_label("district_cue")]
         self._place = lru_cache(maxsize=1 << 14)(self._place_name)
         self.plan_rules = frozenset(self.s.plan_event_rules)
         self.not_party_patterns = [p.regex for p in rules["dedup"].by_label("not_party")]
@@ -413,8 +414,11 @@ class Deduplicator:
                         and not any(p.search(o.name) for p in self.not_party_patterns))
         project = [p for p in x.locations if p.is_project]
         places = [p for p in project if p.kind in ("city", "district")]
-        landmarks = [p for p in places if self._landmark(x.text, p.start)]
+        landmarks = [p for p in places if self._before(x.text, p.start, self.landmark_patterns)]
         towns = [p for p in places if p not in landmarks]
+        # a town named as an area that holds towns ("the province of Arezzo") is a district
+        districts = [p for p in towns if p.kind == "district"
+                     or self._before(x.text, p.start, self.district_cues)]
         place = self._place
         regions = _small(place(p.name) for p in project if p.kind == "admin1")
         named = _small(p.country for p in project
@@ -430,7 +434,7 @@ class Deduplicator:
             event_date=EventDate(when.value, when.precision) if when else None, parties=parties,
             countries=_small(x.countries), named_countries=named,
             towns=_small(place(p.name) for p in towns), regions=regions, town_regions=town_regions,
-            districts=_small(place(p.name) for p in towns if p.kind == "district"),
+            districts=_small(place(p.name) for p in districts),
             landmarks=_small(place(p.name) for p in landmarks),
             planned=self._planned(x), lead_event=self._lead_event(x),
             phases=self._phases(x.text), site_ordinals=self._phases(x.text, self.ordinal_patterns),
@@ -471,10 +475,12 @@ class Deduplicator:
             name = p.sub("", name)
         return name
 
-    def _landmark(self, text: str, start: int) -> bool:
-        """A town named to say where the site lies ("near Newcastle", "west of Phoenix"), not
-        the site itself (dedup.toml: landmark, matched against the text just before it)."""
-        return any(p.search(text, max(0, start - 60), start) for p in self.landmark_patterns)
+    @staticmethod
+    def _before(text: str, start: int, patterns) -> bool:
+        """The text just before a place matches one of the cues: a landmark ("near Newcastle",
+        "west of Phoenix": a town the site lies near, not the site) or an area that holds towns
+        ("the province of Arezzo"; dedup.toml: landmark, district_cue)."""
+        return any(p.search(text, max(0, start - 60), start) for p in patterns)
 
     def fact_merge(self, clusters: list[Cluster], facts: list[Facts],
                    snippets: Sequence[Snippet]) -> list[Cluster]:

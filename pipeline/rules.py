@@ -245,7 +245,7 @@ ALLOWED_LABELS: dict[str, frozenset[str] | None] = {
     "technologies": frozenset(TECHNOLOGIES),
     "events": frozenset(EVENTS),
     "dedup": frozenset({"key_token", "phase", "site_ordinal", "project_name", "landmark", "not_party",
-                       "place_suffix"}),
+                       "place_suffix", "district_cue"}),
 }
 
 

@@ -464,14 +464,18 @@ def test_dedup_same_asset_switched_on_and_bought_stays_apart(extractor, rules):
     assert _groups(extractor, rules, texts) == [[0], [1]]
 
 
-@pytest.mark.parametrize("before,landmark", [
-    ("a battery near ", True), ("a battery just outside of ", True), ("on the outskirts of ", True),
-    ("30 km north-east of ", True), ("west of ", True), ("not far from ", True),
-    ("a battery in ", False), ("the port of ", False), ("at ", False),
+@pytest.mark.parametrize("before,landmark,district", [
+    ("a battery near ", True, False), ("a battery just outside of ", True, False),
+    ("on the outskirts of ", True, False), ("30 km north-east of ", True, False),
+    ("west of ", True, False), ("not far from ", True, False),
+    ("a battery in ", False, False), ("the port of ", False, False), ("at ", False, False),
+    ("a battery in the province of ", False, True), ("in the County of ", False, True),
+    ("the prefecture of ", False, True), ("the region of the ", False, True),
 ])
-def test_dedup_landmark_cues(before, landmark, rules):
+def test_dedup_landmark_and_district_cues(before, landmark, district, rules):
     dd = Deduplicator(rules)
-    assert dd._landmark(before + "Phoenix", len(before)) is landmark
+    assert dd._before(before + "Phoenix", len(before), dd.landmark_patterns) is landmark
+    assert dd._before(before + "Phoenix", len(before), dd.district_cues) is district
 
 
 def test_dedup_a_place_served_is_not_the_site(extract, rules):
@@ -551,4 +555,14 @@ def test_dedup_district_named_with_or_without_its_kind_merges(extractor, rules):
              "Chongqing's Qinglongwan District, where it will make 314Ah LFP cells for grid storage.",
              "Trial runs are under way at a 20 GWh Gotion battery cell factory in Chongqing's "
              "Qinglongwan district, the company said, with grid storage cells as its first product."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+def test_dedup_town_and_the_province_of_it_merge(extractor, rules):
+    # the province is named as "the province of X", and X alone would read as a town
+    texts = ["Enel Green Power has started operations at a 150 MW / 600 MWh battery at the former "
+             "Vado Ligure coal plant in Quiliano, Liguria, awarded in the capacity market.",
+             "A four-hour, 150-megawatt battery at the old Vado coal station in the province of "
+             "Savona is now in service, Enel said, adding 0.6 GWh of flexible capacity to the grid "
+             "in northern Italy."]
     assert _groups(extractor, rules, texts) == [[0, 1]]
