@@ -29,6 +29,13 @@ CASES = [
     ("the 4500 mAh phone", []),
     ("10,000 Megapacks and 400 containers", []),
     ("modules at 20 Wh/kg and 3 kWh per day", []),
+    # power and energy of one system written apart: a noun or a verb between them
+    ("The plant is a 120 MW unit with 480 MWh of storage.", [(120, 480, "project")]),
+    ("It is a 50-megawatt battery able to store 200 megawatt-hours.", [(50, 200, "project")]),
+    ("a 30 MW system that can store 60 MWh", [(30, 60, "project")]),
+    ("with a capacity of 80 megawatts and storage of 320 megawatt-hours", [(80, 320, "project")]),
+    ("The cabinet stores 10 kWh and delivers 5 kW.", [(0.005, 0.01, "project")]),
+    ("a 100 MW solar plant with 400 MWh of storage", [(100, None, "other"), (None, 400, "project")]),
 ]
 
 
