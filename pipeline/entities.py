@@ -231,6 +231,7 @@ class EntityExtractor:
         # Places and demonyms: exact case (place names are proper nouns).
         self.places = cached("places", rules.digest, lambda: _place_table(rules))
         self._minor: dict[str, list[PlaceCandidate]] | None = None
+        self._places_folded: dict[str, str] | None = None
         self.place_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.place_matcher.add("PLACE", _pattern_docs(self.nlp, sorted(self.places)))
         self.demonyms = {f: d.country for d in rules.demonyms for f in d.forms}
@@ -243,6 +244,16 @@ class EntityExtractor:
         if self._minor is None:
             self._minor = cached("minor-places", self.rules.digest, lambda: _minor_place_table(self.rules))
         return self._minor
+
+    def _any_case(self, surface: str) -> list[PlaceCandidate]:
+        """Candidates for a place written in capitals ("HOUSTON", "XI'AN"): the gazetteer's
+        spelling of the same name, else a small place of that name."""
+        if self._places_folded is None:  # built on first use, as the small-place table is
+            self._places_folded = {}
+            for key in sorted(self.places, key=lambda k: (not k.istitle(), k)):
+                self._places_folded.setdefault(fold(key), key)
+        key = self._places_folded.get(fold(surface))
+        return list(self.places[key]) if key is not None else list(self.minor_places.get(fold(surface), []))
 
     # -------------------------------------------------------------- public
     def __call__(self, text: str, doc=None):
@@ -486,7 +497,8 @@ class EntityExtractor:
         kept = self._add_minor_places(text, kept, context, inside_org)
         chosen = self._resolve(kept, context)
         firms = {o.start for o in orgs}
-        parts = {id(f): self._part(text, f.a, f.b, f.b + 3 in firms) for f in kept}
+        parts = {id(f): ("home", "places.toml#find_dateline") if f.cue == "find_dateline"
+                 else self._part(text, f.a, f.b, f.b + 3 in firms) for f in kept}
         project = {id(f): parts[id(f)][0] is None
                    and (chosen[id(f)].kind not in ("country", "region") or self._project_cue(text, f))
                    for f in kept}
@@ -526,6 +538,14 @@ class EntityExtractor:
                 noun = m.group("noun").casefold() if "noun" in rx.groupindex and m.group("noun") else ""
                 kind = NOUN_KIND.get(noun.split()[-1] if noun else "county" if "County" in surface else "", "admin1")
                 out.append(_Found(a, b, surface, self.places.get(surface, []), key, kind))
+        rx = self.place_finders.get("find_dateline")
+        for m in rx.finditer(text) if rx else ():
+            surface = m.group("name")
+            if surface in self.places or self._not_place(surface.title()):
+                continue  # written as the gazetteer writes it: the phrase matcher has it
+            cands = self._any_case(surface)
+            if cands:
+                out.append(_Found(m.start("name"), m.end("name"), surface, cands, "find_dateline"))
         rx = self.place_finders.get("find_compass")
         for m in rx.finditer(text) if rx else ():
             words = m.group("inner").split()

@@ -1,0 +1,39 @@
+"""Entities: organisations, places and roles on sentences written for these tests (never the
+gold texts), one table per class of error the blind extraction file showed."""
+import pytest
+
+
+def _locs(x):
+    return {(p.text, p.country) for p in x.locations}
+
+
+# An upper-case dateline names the city the story is filed from: a place (of the firm's home, so
+# no project country), found whatever its case.
+@pytest.mark.parametrize("text, place, country", [
+    ("DENVER, April 2, 2025 /PRNewswire/ -- Ember Grid said its battery in Pueblo County is online.",
+     "DENVER", "US"),
+    ("ADELAIDE -- A 100 MW battery near Port Augusta was switched on by Acme Power on Monday.",
+     "ADELAIDE", "AU"),
+    ("CHENNAI: Tamil Nadu has tendered 500 MW of storage, officials said.", "CHENNAI", "IN"),
+    ("[Photo/Xinhua] WUHAN, Oct 3 (Xinhua) -- A flow battery in Hubei province began operating.",
+     "WUHAN", "CN"),
+    ("Glasgow, 4 June 2025 - A 50 MW battery opened in Fife.", "Glasgow", "GB"),
+])
+def test_entities_uppercase_dateline_is_a_place_not_the_project(extract, text, place, country):
+    x = extract(text)
+    hit = [p for p in x.locations if p.text == place]
+    assert hit and hit[0].country == country and not hit[0].is_project
+
+
+def test_entities_uppercase_dateline_does_not_give_the_project_country(extract):
+    x = extract("MUNICH, May 5 (Reuters) - Acme Storage signed a deal to build a battery in Texas.")
+    assert "Munich" in {p.name for p in x.locations}
+    assert list(x.countries) == ["US"]
+
+
+@pytest.mark.parametrize("text", [
+    "ACME, the battery maker, said on Monday it had raised money.",
+    "BESS -- a 100 MW system was ordered.",
+])
+def test_entities_uppercase_non_place_is_not_a_dateline(extract, text):
+    assert not extract(text).locations
