@@ -30,6 +30,7 @@ from .events import main_event
 from .records import Extraction, Snippet
 from .rules import Rules
 
+ADDED = "added"  # the phase of an addition to a running site, its number unstated ("expansion")
 WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
 SENTENCE_STARTERS = frozenset({".", "!", "?", '"', "-"})
 SMALL_WORDS = frozenset({"of", "the", "and", "for", "de", "del", "la"})
@@ -631,9 +632,8 @@ class Deduplicator:
         # countries named in the text; one inferred from a town name alone may be a namesake
         if a.named_countries and b.named_countries and not _meet(a.named_countries, b.named_countries):
             return "country"
-        if a.phases != b.phases and (a.phases and b.phases or any(
-                p not in ("1", "final") for p in set(a.phases) ^ set(b.phases))):
-            return "phase"  # a first or a last phase often goes unnamed, one between not
+        if self._phases_differ(a.phases, b.phases):
+            return "phase"
         if a.site_ordinals and b.site_ordinals and not _meet(a.site_ordinals, b.site_ordinals):
             return "phase"  # "its first battery", "the second of its sites"
         if a.towns and b.towns and not _meet(a.towns, b.towns) and not self._town_in_district(a, b):
@@ -676,6 +676,18 @@ class Deduplicator:
         return bool(fuzz.token_sort_ratio(a.text, b.text, processor=fuzz_utils.default_process,
                                           score_cutoff=self.s.template_text_score))
 
+    @staticmethod
+    def _phases_differ(a: Sequence[str], b: Sequence[str]) -> bool:
+        """Two texts name other phases: both number one and the numbers differ, or one numbers
+        a phase between the first and the last ("phase 3") that the other leaves unnamed, when
+        it does not tell of an unnumbered addition either ("added another 1.4 GWh": ADDED).
+        A first or a last phase often goes unnamed, one between not."""
+        na, nb = set(a) - {ADDED}, set(b) - {ADDED}
+        if na and nb:
+            return na != nb
+        named, other = (na, b) if na else (nb, a)
+        return ADDED not in other and any(p not in ("1", "final") for p in named)
+
     def _phases(self, text: str, patterns=None) -> tuple[str, ...]:
         """Phase or stage numbers named in a text ("phase 2", "second stage"; "final" for the
         last one), or with `patterns` the site ordinals ("its second battery")."""
@@ -709,6 +721,14 @@ class Deduplicator:
         digits = self.s.rounded_value_digits
         both = (_sizes_match(a.headline, b.headline, tol, digits)
                 if a.headline and b.headline else None)
+        if both is False and (a.phases or b.phases) and any(
+                _sizes_match(one.headline, x, tol, digits)
+                for one, other in ((a, b), (b, a)) for x in other.sizes):
+            # a phase or an addition told beside the site's total: one text's headline may be
+            # the phase, the other's the total ("a 50 MW expansion, taking it to 150 MW" and
+            # "now delivers 150 MW after its expansion"); the phases themselves are compared
+            # in `conflict`
+            return True
         if both is not None:
             return both
         for one, other in ((a, b), (b, a)):

@@ -127,7 +127,7 @@ class DedupFile(PatternFile):
 
 
 PHASE_WORD_RE = re.compile(r"^[a-z]+$")
-PHASE_VALUE_RE = re.compile(r"^(?:[1-9][0-9]?|final)$")
+PHASE_VALUE_RE = re.compile(r"^(?:[1-9][0-9]?|final|added)$")
 
 
 class UnitRule(Strict):
@@ -734,7 +734,8 @@ def _check_units(path: Path, units: UnitFile, problems: list[str]) -> None:
 
 def _check_phase_words(path: Path, model: DedupFile, problems: list[str]) -> None:
     """Each phase word is one lower-case word (a match is case-folded before it is looked up)
-    standing for a phase number or "final", reported at its own line."""
+    standing for a phase number, "final" (the last) or "added" (an addition, its number
+    unstated), reported at its own line."""
     lines = path.read_text(encoding="utf-8").splitlines()
     section = next((i for i, l in enumerate(lines) if l.strip() == "[phase_words]"), 0)
     for word, value in model.phase_words.items():
@@ -744,4 +745,4 @@ def _check_phase_words(path: Path, model: DedupFile, problems: list[str]) -> Non
             problems.append(f"{path}:{line}: phase_words: {word!r} must be one lower-case word")
         if not PHASE_VALUE_RE.match(value):
             problems.append(f"{path}:{line}: phase_words: {word!r} = {value!r} must be a phase "
-                            f"number (1-99) or \"final\"")
+                            f"number (1-99), \"final\" or \"added\"")

@@ -231,6 +231,14 @@ def _facts(**kw):
     # ... and is nothing to compare when only one tells an event (a threshold, a site total)
     (dict(headline=(220.0, None), sizes=((220.0, None), (None, 235.0)), event="commercial_operation"),
      dict(headline=(None, 235.0), sizes=((None, 235.0),)), None),
+    # a phase or an addition beside the site's total: one headline is the phase, the other the total
+    (dict(headline=(40.0, 80.0), sizes=((40.0, 80.0), (120.0, 240.0)), phases=("added",)),
+     dict(headline=(120.0, None), sizes=((120.0, None),)), True),
+    (dict(headline=(200.0, 400.0), sizes=((200.0, 400.0), (100.0, 200.0)), phases=("1",)),
+     dict(headline=(100.0, 200.0), sizes=((100.0, 200.0),)), True),
+    # ... but without a phase told, other headlines differ whatever is said in passing
+    (dict(headline=(40.0, 80.0), sizes=((40.0, 80.0), (120.0, 240.0))),
+     dict(headline=(120.0, None), sizes=((120.0, None),)), False),
 ])
 def test_dedup_capacities_agree(a, b, agree, rules):
     dd = Deduplicator(rules)
@@ -315,6 +323,10 @@ def test_dedup_plan_and_deed_stay_apart(extractor, rules):
     ("Work began on the 3rd 100 MW phase of the site.", ("3",), ()),
     ("SSE's first grid-scale battery is now running.", (), ("1",)),
     ("The battery is the second in its storage portfolio.", (), ("2",)),
+    # an addition to a running site, its number unstated
+    ("Acme has completed a 40 MW / 80 MWh expansion of the Ridgeway battery.", ("added",), ()),
+    ("The Ridgeway site has added another 80 MWh, lifting it to 240 MWh.", ("added",), ()),
+    ("Acme switched on another 40 MW battery in Texas.", (), ()),  # maybe another site
 ])
 def test_dedup_phases_and_site_ordinals(text, phases, ordinals, rules):
     dd = Deduplicator(rules)
@@ -330,7 +342,7 @@ def test_dedup_phase_words_come_from_the_rules(rules):
 
 
 @pytest.mark.parametrize("entry,message", [
-    ('five = "5th"', "'five' = '5th' must be a phase number (1-99) or \"final\""),
+    ('five = "5th"', "'five' = '5th' must be a phase number (1-99), \"final\" or \"added\""),
     ('Five = "5"', "'Five' must be one lower-case word"),
     ('"fifth phase" = "5"', "'fifth phase' must be one lower-case word"),
     ("five = 5", "phase_words.five"),
@@ -354,6 +366,10 @@ def test_dedup_bad_phase_word_names_file_and_line(entry, message, tmp_path):
     (dict(phases=("2",)), dict(), "phase"),
     (dict(site_ordinals=("1",)), dict(site_ordinals=("2",)), "phase"),
     (dict(site_ordinals=("2",)), dict(), None),
+    # a numbered phase and an addition of unstated number may be one phase
+    (dict(phases=("3", "added")), dict(phases=("added",)), None),
+    (dict(phases=("3",)), dict(phases=("added",)), None),
+    (dict(phases=("3",)), dict(phases=("2", "added")), "phase"),
 ])
 def test_dedup_phase_and_site_ordinal_conflicts(a, b, conflict, rules):
     dd = Deduplicator(rules)
@@ -565,4 +581,17 @@ def test_dedup_town_and_the_province_of_it_merge(extractor, rules):
              "A four-hour, 150-megawatt battery at the old Vado coal station in the province of "
              "Savona is now in service, Enel said, adding 0.6 GWh of flexible capacity to the grid "
              "in northern Italy."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+@pytest.mark.parametrize("texts", [
+    ["Acme Storage has completed a 40 MW / 80 MWh expansion of its Ridgeway battery in Nevada, "
+     "taking the site to 120 MW / 240 MWh.",
+     "Nevada's Ridgeway battery now delivers 120 MW after its expansion was finished, Acme said."],
+    ["Huadong Power has connected the first phase of its 200 MW / 400 MWh flow battery project in "
+     "Xiangtan, Hunan, to the grid. The 100 MW / 200 MWh first phase is the largest of its kind.",
+     "Flow batteries scale up: a 100-megawatt, two-hour station in Hunan built by Huadong Power "
+     "has started delivering power to the grid, the firm said on Monday."],
+])
+def test_dedup_phase_size_and_site_total_merge(texts, extractor, rules):
     assert _groups(extractor, rules, texts) == [[0, 1]]
