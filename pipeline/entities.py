@@ -638,6 +638,21 @@ class EntityExtractor:
             f = _Found(a, b, surface, cands, "find_within", container=container)
             added.append(f)
             taken.append((f.a, f.b))
+        # 1b. "at Kilbride, near Aberdeen", "at Oakhurst in Queensland": a small place beside a
+        # known one lies in its country even when no table holds it.
+        near = self.place_finders.get("find_near_known")
+        for m in near.finditer(text) if near else ():
+            a, b = m.span("name")
+            surface = m.group("name")
+            anchor = next((f for f in kept + added if f.a == m.start("anchor") and f.cands), None)
+            if (anchor is None or not free(a, b) or not any(c.islower() for c in surface)
+                    or surface in self.demonyms or self._not_place(surface) or surface.casefold() in self.orgs):
+                continue
+            hit = lookup(surface.split())
+            f = _Found(a, b, surface, hit[1] if hit and hit[0] == surface else [], "find_near_known",
+                       container=anchor)
+            added.append(f)
+            taken.append((f.a, f.b))
         # 2. "near Rockhampton", "in Guayama": only a known small place of the text's country.
         locative = self.place_finders.get("find_locative")
         for m in locative.finditer(text) if locative else ():

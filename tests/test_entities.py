@@ -37,3 +37,35 @@ def test_entities_uppercase_dateline_does_not_give_the_project_country(extract):
 ])
 def test_entities_uppercase_non_place_is_not_a_dateline(extract, text):
     assert not extract(text).locations
+
+
+# A unit before a place-shaped name is not part of it: "400 MWh Snowy Valley battery".
+@pytest.mark.parametrize("text, place", [
+    ("The 100 MW / 400 MWh Kiewa Valley battery will be built by Acme Power in Victoria.", "Kiewa Valley"),
+    ("A 50 MW Hunter Valley battery is planned in New South Wales.", "Hunter Valley"),
+])
+def test_entities_unit_is_not_part_of_a_place_name(extract, text, place):
+    texts = {p.text for p in extract(text).locations}
+    assert place in texts and not any(t.startswith(("MW", "MWh")) for t in texts)
+
+
+# "at X, near Y" / "at X in Y": X is a small place no table holds, in the country of the known Y.
+@pytest.mark.parametrize("text, place, country", [
+    ("Acme Power will build a 100 MW battery at Kilbride, near Aberdeen in Scotland.", "Kilbride", "GB"),
+    ("The plant will rise in Villanueva, near Bilbao, with 20 GWh of capacity.", "Villanueva", "ES"),
+    ("Work began on a 300 MWh battery at Oakhurst in Queensland.", "Oakhurst", "AU"),
+    ("The battery at Fernbrook, outside Calgary, is due online in 2027.", "Fernbrook", "CA"),
+])
+def test_entities_small_place_beside_a_known_one(extract, text, place, country):
+    x = extract(text)
+    assert (place, country) in _locs(x)
+    assert country in x.countries
+
+
+@pytest.mark.parametrize("text", [
+    "The battery at Acme Power in Texas was switched on.",
+    "A deal signed at Davos in Switzerland covers storage.",
+])
+def test_entities_small_place_beside_a_known_one_not_an_org_or_word(extract, text):
+    texts = {p.text for p in extract(text).locations}
+    assert "Acme Power" not in texts and "Acme" not in texts
