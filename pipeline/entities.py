@@ -200,7 +200,8 @@ class EntityExtractor:
         self.cues = [*ent.by_label("org_suffix"), *ent.by_label("descriptor_before"),
                      *ent.by_label("descriptor_after")]
         self._cue_scanner = LiteralScanner(self.cues)
-        self.not_org = [p for p in ent.by_label("not_org") if p.note != "after"]
+        self.not_org = [p for p in ent.by_label("not_org") if not p.note]
+        self.place_around = [(p, p.note) for p in ent.by_label("not_org") if p.note in ("place_after", "place_before")]
         self.not_org_after = [p for p in ent.by_label("not_org") if p.note == "after"]
         self.news_source = [(p, p.note or "before") for p in ent.by_label("news_source")]
         self.role_cues = [(p, p.label.split(":")[1], p.note or "before") for p in ent.patterns
@@ -225,6 +226,12 @@ class EntityExtractor:
             for s in [org.name, *org.aliases]:
                 self.orgs[s.casefold()] = org
                 surfaces.append(s)
+        for org in rules.organizations:  # "Korea Electric Power Corporation" is also written
+            for s in [org.name, *org.aliases]:  # "Korea Electric Power"
+                bare = self._bare_legal(s)
+                if bare and bare.casefold() not in self.orgs:
+                    self.orgs[bare.casefold()] = org
+                    surfaces.append(bare)
         self.org_matcher.add("ORG", _pattern_docs(self.nlp, surfaces))
         self.alias_choices = sorted(self.orgs)
         self.orgs_folded = {fold(k): v for k, v in self.orgs.items()}  # "Colbún" is "Colbun"
@@ -275,6 +282,11 @@ class EntityExtractor:
                 continue  # "eve" is not EVE
             if not written[0].isupper() and not written[0].isdigit() and written != alias:
                 continue  # organisations are written with a capital (or exactly as "esVolta")
+            place = self._inside_place_name(text, span.start_char, span.end_char)
+            if place is not None:
+                dropped.append(Dropped("organizations", written, span.start_char, span.end_char,
+                                       "part of a place's name", place))
+                continue
             if self._inside_proper_name(text, span.start_char, span.end_char):
                 dropped.append(Dropped("organizations", written, span.start_char, span.end_char,
                                        "part of a plant's name", "organizations.jsonl#" + org.id))
@@ -364,7 +376,7 @@ class EntityExtractor:
     def _not_an_org(self, text: str, name: str, a: int, b: int, cue_id: str) -> tuple[str, str] | None:
         """Why a cue's candidate is not an organisation, with the rule that says so."""
         folded = self._fold_legal(name)
-        if len(folded.split()) > self.settings.max_cue_name_words:
+        if sum(w[:1].isupper() for w in folded.split()) > self.settings.max_cue_name_words:  # "of the" free
             return "too long for a name found by a cue", cue_id
         for p in self.not_org:
             if p.regex.fullmatch(name) or p.regex.fullmatch(folded):
@@ -374,6 +386,25 @@ class EntityExtractor:
         for p in self.not_org_after:
             if p.regex.match(text[b:b + 80]):
                 return "the name of a plant, not of a party", p.id
+        return None
+
+    def _bare_legal(self, alias: str) -> str | None:
+        """An alias without its legal suffix, when that still reads as a name of its own: three
+        words or more, not ending in a joiner ("Mitsui &") nor starting with an article."""
+        bare = alias
+        while (shorter := self._fold_legal(bare)) != bare:
+            bare = shorter
+        words = bare.split()
+        if bare == alias or len(words) < 3 or words[-1] in ("&", "and") or words[0] in ("The", "the"):
+            return None
+        return bare
+
+    def _inside_place_name(self, text: str, a: int, b: int) -> str | None:
+        """The rule that shows a gazetteer name is part of a place's name ("Toyota City",
+        "Lake Macquarie"), if one does."""
+        for p, where in self.place_around:
+            if p.regex.search(text[max(0, a - 20):a]) if where == "place_before" else p.regex.match(text[b:b + 30]):
+                return p.id
         return None
 
     def _inside_proper_name(self, text: str, a: int, b: int) -> bool:
@@ -458,6 +489,12 @@ class EntityExtractor:
         inside_org = [(o.start, o.end) for o in orgs]
         found = [_Found(doc[s:e].start_char, doc[s:e].end_char, doc[s:e].text, self.places[doc[s:e].text])
                  for _, s, e in self.place_matcher(doc)]
+        town_word = self.place_finders.get("find_town_word")
+        for f in found if town_word else ():  # "Toyota City" is the town Toyota as written
+            m = town_word.match(text[f.b:f.b + 12])
+            if m and all(c.kind == "city" for c in f.cands) and text[f.a:f.b + m.end()] not in self.places:
+                f.b += m.end()
+                f.surface = text[f.a:f.b]
         found += self._cue_places(text)
         # longest first, no overlaps, never inside an organisation's name
         found.sort(key=lambda f: (-(f.b - f.a), bool(f.cue), f.a))

@@ -69,3 +69,45 @@ def test_entities_small_place_beside_a_known_one(extract, text, place, country):
 def test_entities_small_place_beside_a_known_one_not_an_org_or_word(extract, text):
     texts = {p.text for p in extract(text).locations}
     assert "Acme Power" not in texts and "Acme" not in texts
+
+
+# A gazetteer firm's name inside a place's name is the place's: "Toyota City", "Lake Macquarie".
+@pytest.mark.parametrize("text, firm, place", [
+    ("A 20 MW battery will be installed in Toyota City, Aichi prefecture, by Acme Power.", "Toyota",
+     "Toyota City"),
+    ("Acme Power plans a 50 MW battery near Lake Macquarie in New South Wales.", "Macquarie",
+     "Lake Macquarie"),
+    ("The 100 MW battery near Port Tesla in Texas was approved.", "Tesla", None),
+])
+def test_entities_firm_name_inside_a_place_name_is_no_firm(extract, text, firm, place):
+    x = extract(text)
+    assert firm not in {o.name for o in x.organizations}
+    if place:
+        assert place in {p.text for p in x.locations}
+
+
+def test_entities_firm_name_beside_a_place_word_elsewhere_is_a_firm(extract):
+    x = extract("Toyota said the 20 MW battery in Aichi prefecture is online.")
+    assert "Toyota" in {o.name for o in x.organizations}
+
+
+# A public body named "X Commission of Y" / "X Corporation of the Y" is one name with its place.
+@pytest.mark.parametrize("text, org, not_place", [
+    ("The Public Service Commission of Wisconsin approved a 150 MW battery.",
+     "Public Service Commission of Wisconsin", "Wisconsin"),
+    ("The Power Finance Corporation of India will fund the 500 MWh project.",
+     "Power Finance Corporation of India", None),
+    ("The Kern County Board of Supervisors approved the 200 MW battery.",
+     "Kern County Board of Supervisors", "Kern County"),
+])
+def test_entities_institution_of_a_place_is_one_name(extract, text, org, not_place):
+    x = extract(text)
+    assert org in {o.name for o in x.organizations}
+    if not_place:
+        assert not_place not in {p.text for p in x.locations}
+
+
+# A firm known as "X Corporation" is the same firm written "X" ("Korea Electric Power said").
+def test_entities_gazetteer_name_without_its_legal_suffix(extract):
+    x = extract("China National Nuclear said it had connected a 100 MW battery in Hainan.")
+    assert [o.name for o in x.organizations] == ["CNNC"]
