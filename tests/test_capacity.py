@@ -36,6 +36,24 @@ CASES = [
     ("with a capacity of 80 megawatts and storage of 320 megawatt-hours", [(80, 320, "project")]),
     ("The cabinet stores 10 kWh and delivers 5 kW.", [(0.005, 0.01, "project")]),
     ("a 100 MW solar plant with 400 MWh of storage", [(100, None, "other"), (None, 400, "project")]),
+    # kinds: the figure compared with, a charger, a generation plant named, a factory, a forecast
+    ("Spain now has 3 GW of batteries, up from about 900 MW in 2023.",
+     [(3000, None, "other"), (900, None, "other")]),
+    ("The depot opened chargers rated at up to 400 kW.", [(0.4, None, "other")]),
+    ("a 90 kW charger bank", [(0.09, None, "other")]),
+    ("beside the 210 MW Mount Emerald wind farm", [(210, None, "other")]),
+    ("It will build a 20 GWh sodium-ion cell plant in Ohio.", [(None, 20000, "factory_annual")]),
+    ("Consultants expect Italy to add 2 GWh of home batteries a year.", [(None, 2000, "other")]),
+    ("bringing the park's total to 900 MW / 1,800 MWh", [(900, 1800, "other")]),
+    ("it had 4 GW of battery storage in operation by June", [(4000, None, "other")]),
+    ("individual units will range between 50 and 80 MW", [(65, None, "other")]),
+    # kinds: what the news is about, though a market verb stands near it
+    ("three batteries totalling 150 MW / 300 MWh won the tender", [(150, 300, "project")]),
+    ("shipped the first 200 MWh of a 900 MWh order", [(None, 200, "project"), (None, 900, "project")]),
+    ("a bank loan to install 500 MWh of batteries", [(None, 500, "project")]),
+    ("The third phase of the battery will add 120 MW.", [(120, None, "project")]),
+    ("agreed to develop 2,000 MW of pumped storage projects", [(2000, None, "project")]),
+    ("installed more than 80 MWh of storage at its wind farm in Wales", [(None, 80, "project")]),
 ]
 
 
