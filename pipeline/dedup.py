@@ -169,6 +169,7 @@ class Deduplicator:
         self._place = lru_cache(maxsize=1 << 14)(self._place_name)
         self.plan_rules = frozenset(self.s.plan_event_rules)
         self.not_party_patterns = [p.regex for p in rules["dedup"].by_label("not_party")]
+        self.acronym_endings = tuple(w.casefold() for w in rules["dedup"].words.get("acronym_endings", ()))
         self._is_key = lru_cache(maxsize=1 << 16)(
             lambda word: any(p.search(word) for p in self.key_patterns))
         self._keys_words = lru_cache(maxsize=1 << 12)(self._text_keys_words)
@@ -410,7 +411,7 @@ class Deduplicator:
         sizes = tuple((c.power_mw, c.energy_mwh) for c in x.capacities if c.kind != "factory_annual")
         headline = x.headline
         parties = tuple(Party(tuple(sys.intern(w) for w in o.name.casefold().split()),
-                              _initials(o.text, o.name), o.role)
+                              _initials(o.text, o.name, endings=self.acronym_endings), o.role)
                         for o in x.organizations if o.name.strip()
                         and not any(p.search(o.name) for p in self.not_party_patterns))
         project = [p for p in x.locations if p.is_project]
@@ -927,15 +928,21 @@ def _significant(v: float) -> int:
     return len(mantissa.rstrip("0")) or 1
 
 
-def _initials(*names: str) -> tuple[str, ...]:
+def _initials(*names: str, endings: Sequence[str] = ()) -> tuple[str, ...]:
     """Acronyms of multi-word names, with and without small words ("Six Nations of the Grand
-    River": "snotgr", "sngr")."""
+    River": "snotgr", "sngr"), and with each of `endings` added for a legal form the name
+    leaves out ("Kansai Electric Power": "kep", "kepco").
+
+    >>> _initials("Kansai Electric Power", endings=("co",))
+    ('kep', 'kepco')
+    """
     out = set()
     for name in names:
         words = [w for w in name.casefold().replace("&", " ").replace("-", " ").split() if w[:1].isalnum()]
         if len(words) >= 2:
             out.add("".join(w[0] for w in words))
             out.add("".join(w[0] for w in words if w not in SMALL_WORDS))
+    out |= {a + e for a in out for e in endings}
     return _small(out)
 
 

@@ -155,6 +155,17 @@ def test_dedup_party_acronyms_match_their_names():
     assert _same_party(Party(("harmony",), (), "owner"), Party(("harmony", "energy"), (), "owner"))
     assert not _same_party(Party(("china", "huadian"), (), "owner"), Party(("china", "datang"), (), "owner"))
     assert "sngr" in _initials("Six Nations of the Grand River")
+    # an acronym may add letters for the legal form the name leaves out ("Co": KEPCO, TEPCO)
+    tepco = Party(("tokyo", "electric", "power"), _initials("Tokyo Electric Power", endings=("co",)), "owner")
+    assert _same_party(Party(("tepco",), (), "owner"), tepco)
+    assert not _same_party(Party(("tepc",), (), "owner"), tepco)
+
+
+def test_dedup_party_acronym_endings_come_from_the_rules(extract, rules):
+    dd = Deduplicator(rules)
+    assert dd.acronym_endings == tuple(rules["dedup"].words["acronym_endings"]) == ("co",)
+    facts = dd.facts_of(extract("Hokuriku Electric Power has switched on a 30 MW battery in Toyama."))
+    assert any("hepco" in p.initials for p in facts.parties), facts.parties
 
 
 def test_dedup_loosely_stated_size_matches_the_exact_one(extractor, rules):
