@@ -111,3 +111,36 @@ def test_entities_institution_of_a_place_is_one_name(extract, text, org, not_pla
 def test_entities_gazetteer_name_without_its_legal_suffix(extract):
     x = extract("China National Nuclear said it had connected a 100 MW battery in Hainan.")
     assert [o.name for o in x.organizations] == ["CNNC"]
+
+
+def _roles(x):
+    return {o.name: o.role for o in x.organizations}
+
+
+# Role cues: what a party does, said in the ways news says it.
+@pytest.mark.parametrize("text, name, role", [
+    # "X (ACRONYM) said it has begun building": the builder, past the bracket and "said it"
+    ("Duke Energy (DE) said on Monday it has started building a 50 MW battery in Florida.",
+     "Duke Energy", "developer"),
+    ("TEPCO said it will build a 30 MW battery in Chiba.", "TEPCO", "developer"),
+    # an order received from a buyer: the buyer is no investor
+    ("Acme Storage has received an order from Duke Energy for 40 MWh of battery containers.",
+     "Duke Energy", "owner"),
+    # a maker breaking ground on a cell line is the manufacturer
+    ("Gotion began work on a new LFP cell line at its Hefei plant.", "Gotion", "manufacturer"),
+    # a memorandum of understanding makes partners, utilities too
+    ("AGL signed a memorandum of understanding with Engie to jointly develop storage.", "Engie", "partner"),
+    ("AGL signed a memorandum of understanding with Engie to jointly develop storage.", "AGL", "partner"),
+    # two firms investing in a joint venture are partners
+    ("Neoen and Engie will invest 500 million euros in a joint venture to build batteries.", "Neoen",
+     "partner"),
+    ("Neoen and Engie will invest 500 million euros in a joint venture to build batteries.", "Engie",
+     "partner"),
+])
+def test_entities_role_cues(extract, text, name, role):
+    assert _roles(extract(text)).get(name) == role
+
+
+def test_entities_mou_does_not_override_a_makers_supply_role(extract):
+    x = extract("Sungrow signed a memorandum of understanding with AGL to supply 1 GWh of batteries.")
+    assert _roles(x).get("Sungrow") == "supplier" and _roles(x).get("AGL") == "partner"
