@@ -36,6 +36,9 @@ DEFAULT_ROLE = {"developer": ("developer", 0.3), "utility": ("owner", 0.3),
                 "manufacturer": ("supplier", 0.6), "inverter_maker": ("supplier", 0.6),
                 "investor": ("investor", 0.3), "epc": ("integrator", 0.3),
                 "grid_operator": ("other", 0.2), "agency": ("other", 0.45)}
+# Roles a gazetteer type never takes, whatever the cue: a developer sells its battery's output
+# and is not the offtaker even on the other side of "tolling agreement with".
+NEVER_ROLE = {"developer": frozenset({"offtaker"})}
 # Nouns after a cue-found place: a title-case one is part of the name ("Kern County"), a
 # lower-case one is not ("Zhambyl region"); both say what kind of place it is.
 NOUN_KIND = {"county": "district", "district": "district", "borough": "district",
@@ -471,8 +474,9 @@ class EntityExtractor:
         before, after = text[max(s0, a - 80):a], text[b:min(s1, b + 80)].removeprefix(".")
         best: tuple[float, str, str] | None = None
         hits = self._role_scanner.scan(text[max(s0, a - 80):min(s1, b + 80)])  # both windows
+        never = NEVER_ROLE.get(typ or "", frozenset())
         for p, role, where in self.role_cues:
-            if hits.allows(p) and p.regex.search(before if where == "before" else after):
+            if role not in never and hits.allows(p) and p.regex.search(before if where == "before" else after):
                 if p.weight >= 1:
                     return role, p.id, p.weight
                 if best is None or p.weight > best[0]:

@@ -144,3 +144,16 @@ def test_entities_role_cues(extract, text, name, role):
 def test_entities_mou_does_not_override_a_makers_supply_role(extract):
     x = extract("Sungrow signed a memorandum of understanding with AGL to supply 1 GWh of batteries.")
     assert _roles(x).get("Sungrow") == "supplier" and _roles(x).get("AGL") == "partner"
+
+
+# A tolling agreement: the utility that signs it takes the output (offtaker); a developer is
+# never the offtaker of its own battery, whichever side of "with" it stands.
+@pytest.mark.parametrize("text, roles", [
+    ("Duke Energy signed a 15-year tolling agreement with Neoen for a 200 MW battery in Ohio.",
+     {"Duke Energy": "offtaker", "Neoen": "developer"}),
+    ("Neoen signed a tolling agreement with AGL for its 300 MW battery in Victoria.",
+     {"Neoen": "developer", "AGL": "offtaker"}),
+])
+def test_entities_tolling_agreement_sides(extract, text, roles):
+    got = _roles(extract(text))
+    assert {k: got.get(k) for k in roles} == roles
