@@ -124,16 +124,38 @@ def event_date(event: EventMention | None, dates: list[DateMention], text: str) 
     """The date of the main event: an event-role date in its sentence (a dateline excluded), in
     a background clause only when the event is, not behind a clause break, and that no other cue
     of the same standing is nearer to; the nearest of those. Caption and publication dates are
-    never event dates."""
+    never event dates. When the event's own sentence gives none, the same event told again in
+    another sentence ("Field has started building a battery ... Ground was broken last week")
+    lends its date: the cues of the same label and standing, nearest first."""
     if event is None:
         return None
-    s0, s1 = sentence_of(sentence_bounds(text, SENTENCE_END), event.start)
+    sentences = sentence_bounds(text, SENTENCE_END)
+    spans = _background_spans(text)
+    cues = [event, *getattr(event, "others", ())]
+    found = _date_of(event, cues, dates, text, sentences, spans)
+    if found is not None:
+        return found
+    # A background cue of the label tells another step ("..., with deliveries scheduled to begin
+    # in 2026" beside "received an order"), not the event again.
+    again = sorted((c for c in cues[1:] if c.event == event.event
+                    and getattr(c, "background", False) == getattr(event, "background", False)),
+                   key=lambda c: abs(c.start - event.start))
+    for cue in again:
+        found = _date_of(cue, cues, dates, text, sentences, spans)
+        if found is not None:
+            return found
+    return None
+
+
+def _date_of(event: EventMention, cues: list[EventMention], dates: list[DateMention], text: str,
+             sentences, spans) -> DateMention | None:
+    """The date `event_date` gives one cue, the snippet's other cues competing for it."""
+    s0, s1 = sentence_of(sentences, event.start)
     head = DATELINE.match(text)
     if head and head.end() <= event.start:
         s0 = max(s0, head.end())
-    spans = _background_spans(text)
     background = getattr(event, "background", False)
-    others = [e for e in getattr(event, "others", ()) if s0 <= e.start < s1 and e.rule != event.rule]
+    others = [e for e in cues if e is not event and s0 <= e.start < s1 and e.rule != event.rule]
 
     def told(d: DateMention) -> bool:
         return STATEMENT.search(text, max(0, d.start - 60), d.start) is not None

@@ -213,3 +213,18 @@ def test_dates_yearless_policy(pub, d, future, dates):
             continue  # 29 February
         assert (nearer < pub) if future else (nearer > pub)
         break
+
+
+# ---------------------------------------------------------------- the event's date
+@pytest.mark.parametrize("text,published,want", [
+    # the event told again in another sentence lends its date
+    ("Acme has started building a 50 MW battery in Kent. Ground was broken last week, the "
+     "developer said.", "2025-03-20", ("2025-03-13", "day")),
+    # a planned step beside the event is no retelling of it
+    ("Acme received an order for 20 MWh of batteries from a utility, with deliveries scheduled to "
+     "begin in March 2026.", "2025-03-20", None),
+])
+def test_dates_event_date_of_the_event_told_again(text, published, want, extract):
+    x = extract(text, dt.date.fromisoformat(published))
+    got = (x.event_date.value, x.event_date.precision) if x.event_date else None
+    assert got == ((_value(want[0]), want[1]) if want else None), x.event_date
