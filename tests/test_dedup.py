@@ -578,10 +578,10 @@ def test_dedup_place_names_lose_the_word_for_their_kind(name, place, rules):
 
 
 def test_dedup_district_named_with_or_without_its_kind_merges(extractor, rules):
-    texts = ["Gotion High-Tech has started trial production at its 20 GWh cell plant in "
-             "Chongqing's Qinglongwan District, where it will make 314Ah LFP cells for grid storage.",
-             "Trial runs are under way at a 20 GWh Gotion battery cell factory in Chongqing's "
-             "Qinglongwan district, the company said, with grid storage cells as its first product."]
+    texts = ["Huadong Power has switched on a 100 MW / 200 MWh battery in Chongqing's Qinglongwan "
+             "District, the first grid-scale storage plant in the area.",
+             "A 200 MWh storage station built by Huadong Power in Chongqing's Qinglongwan district "
+             "has been connected to the grid, the company said, with 100 MW of output."]
     assert _groups(extractor, rules, texts) == [[0, 1]]
 
 
