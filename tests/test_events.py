@@ -19,6 +19,17 @@ CASES = [
     ("Enel synchronised the second 120 MW unit of its storage plant beside the former Bocamina "
      "coal station in the Biobío region of southern Chile with the national grid last week.",
      "2025-05-20", "grid_connection", "2025-05-13"),
+    # projects that won long-term agreements or contracts (plural, no supply to give) won a
+    # procurement round even where the text never says "tender"
+    ("The energy ministry said on Tuesday that six battery developers had won long-term capacity "
+     "agreements for 1.2 GW of storage in Chile.", "2025-06-12", "tender_award", "2025-06-10"),
+    ("Five pumped-hydro and battery schemes have won 25-year cap-and-floor contracts from Ofgem, "
+     "the regulator said on Monday.", "2025-06-12", "tender_award", "2025-06-09"),
+    # a supplier's contracts stay orders
+    ("Fluence has won contracts to supply 2 GWh of batteries to two German utilities.",
+     "2025-06-12", "order", None),
+    ("Wartsila won supply contracts for three 100 MW batteries in Texas.", "2025-06-12", "order",
+     None),
 ]
 
 
