@@ -15,13 +15,17 @@ SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"'(\[])")
 # Clause grammar, shared by every event (the event vocabulary itself is in rules/events.toml).
 # A background clause tells what happened before or what is planned around the news: a relative
 # clause ("which broke ground in 2024", "a pilot that entered operation"), an earlier milestone
-# ("a year after it was first connected", "After commissioning its first unit"), a participle
+# ("a year after it was first connected", "After commissioning its first unit", "will be energised
+# next month, after construction began early this year": "after", a subject of up to four words
+# and a verb in the past), a participle
 # aside ("Having closed financing in January", ", unveiled in April 2025,") or an outlook tacked on
 # with ", with" (", with energisation planned for 2027"; a bare "with" is too common: "paired
 # with solar has started operating"). It runs from the marker to the next clause end.
 BACKGROUND = re.compile(
     r"(?i:\b(?:which|whose|having|once)\b|,\s*with\b|(?<!the )\bfollowing\b"
     r"|\b(?:years?|months?|weeks?|days?|decades?)\s+(?:after|before|since)\b|\bafter\s+\w+ing\b"
+    r"|\bafter\s+(?:[\w'’-]+\s+){1,4}?(?:began|begun|started|broke|was|were|had|has|have|won"
+    r"|signed|secured|closed|reached|completed|received|entered|got|went|came|opened)\b"
     r"|\bthat\s+(?=(?:is|was|were|are|has|had|have|will|would|began|begun|started|entered|opened"
     r"|broke|won|signed|connected|went|came|reached)\b)"
     r"|,\s*(?:founded|launched|established|set up|created|formed|unveiled|introduced|built"

@@ -30,6 +30,13 @@ CASES = [
      "2025-06-12", "order", None),
     ("Wartsila won supply contracts for three 100 MW batteries in Texas.", "2025-06-12", "order",
      None),
+    # an earlier step told in an "after" clause is history: the coming step is the news
+    ("Statkraft said its 80 MW battery near Falkirk will be switched on in May, after work on the "
+     "site started last summer.", "2025-03-01", "grid_connection", "2025-05"),
+    ("The 200 MW battery at Kwinana is due to start commercial operation in August, after the "
+     "developer broke ground in January 2024.", "2025-06-01", "commercial_operation", "2025-08"),
+    ("The 50 MW battery in Leeds was energised on June 3, after Acme closed its financing in "
+     "March.", "2025-06-20", "grid_connection", "2025-06-03"),
 ]
 
 
