@@ -174,6 +174,9 @@ class Deduplicator:
             lambda word: any(p.search(word) for p in self.key_patterns))
         self._keys_words = lru_cache(maxsize=1 << 12)(self._text_keys_words)
         self.role_slots = {role: "|".join(slot) for slot in self.s.role_slots for role in slot}
+        # a text cut with "..." (normalise.toml truncation marks) may have lost its event words
+        self.truncation_marks = [p.regex for p in rules["normalise"].patterns
+                                 if p.label in ("truncation_start", "truncation_end")]
 
     # -------------------------------------------------------------- level 1
     def fingerprint(self, snippet: Snippet) -> Fingerprint:
@@ -439,6 +442,7 @@ class Deduplicator:
             districts=_small(place(p.name) for p in districts),
             landmarks=_small(place(p.name) for p in landmarks),
             planned=self._planned(x), lead_event=self._lead_event(x),
+            complete=not any(p.search(x.text) for p in self.truncation_marks),
             phases=self._phases(x.text), site_ordinals=self._phases(x.text, self.ordinal_patterns),
             names=_small(self._project_names(x) | {place(p.name).casefold() for p in places}))
         return self.shared(facts) if share else facts
@@ -626,6 +630,8 @@ class Deduplicator:
             return "event"  # unless one text leads with the other's news and adds a weightier event
         if a.event and b.event and a.planned != b.planned:
             return "event"  # a plan and the deed it plans are two moments ("will build", "broke ground")
+        if self._template_at_another_moment(a, b):
+            return "event"
         if a.event_date and b.event_date and not _dates_compatible(a.event_date, b.event_date):
             return "event_date"
         if a.parties and b.parties and _parties_clash(a.parties, b.parties, self.role_slots):
@@ -655,6 +661,28 @@ class Deduplicator:
                 if town_side.town_regions is not None or self._one_template(a, b):
                     return "place"
         return None
+
+    def _template_at_another_moment(self, a: Facts, b: Facts) -> bool:
+        """Two complete texts worded alike (settings: event_template_text_score) that tell
+        another event: one project's next moment told in its last story's words ("has been
+        connected to the grid", "has entered commercial operation"; outlets that report one
+        moment reword far more). Events of one group count when no name or number conflicts;
+        an event against none when each text has event_template_min_words words of its own
+        ("has received consent for", "has started main construction on": the event rules may
+        lack the other's cue)."""
+        if a.event == b.event or not (a.complete and b.complete):
+            return False
+        if a.event and b.event and (a.event == b.lead_event or b.event == a.lead_event):
+            return False  # one leads with the other's news and adds a weightier event
+        if not fuzz.token_sort_ratio(a.text, b.text, processor=fuzz_utils.default_process,
+                                     score_cutoff=self.s.event_template_text_score):
+            return False
+        keys_a, words_a = self._keys_words(a.text)
+        keys_b, words_b = self._keys_words(b.text)
+        if a.event and b.event:
+            return not keys_conflict(keys_a, words_a, keys_b, words_b)
+        least = self.s.event_template_min_words
+        return len(words_a - words_b) >= least and len(words_b - words_a) >= least
 
     def _town_in_district(self, a: Facts, b: Facts) -> bool:
         """One side names only districts (a county, a council area), the other only towns: the
@@ -784,6 +812,7 @@ class Facts:
     planned: bool = False  # the event is only planned: nothing has happened yet
     site_ordinals: tuple[str, ...] = ()  # which of a firm's sites it is ("its second battery")
     lead_event: str | None = None  # the first done event the text tells (its main may come later)
+    complete: bool = True  # not cut with "...": its words are all there
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:

@@ -54,6 +54,8 @@ class DedupSettings(Strict):
     fact_merge_text_score: float = Field(ge=0, le=100)
     fact_merge_country_text_score: float = Field(ge=0, le=100)
     template_text_score: float = Field(ge=0, le=100)
+    event_template_text_score: float = Field(ge=0, le=100)
+    event_template_min_words: int = Field(ge=1)
     capacity_tolerance: float = Field(ge=0, lt=1)
     approx_capacity_tolerance: float = Field(ge=0, lt=1)
     rounded_value_digits: int = Field(ge=1)

@@ -76,6 +76,26 @@ def test_dedup_hard_negatives_stay_apart(a, b, extractor, rules):
     assert _groups(extractor, rules, [a, b]) == [[0], [1]]
 
 
+@pytest.mark.parametrize("a,b", [
+    # the same words told at the next moment: events outlets use for one moment, here two stories
+    ("Volta Grid's 30 MW / 60 MWh battery in Ghent, Belgium, has been connected to the grid and "
+     "is now in its test phase.",
+     "Volta Grid's 30 MW / 60 MWh battery in Ghent, Belgium, has begun commercial operation after "
+     "its test phase."),
+    # an event against none: each text has words of its own where its event is told
+    ("Tidewater Energy has won a permit from the regional council for its 80 MW / 320 MWh battery "
+     "near Leeds, which could be running by 2027.",
+     "Tidewater Energy has started early works on its 80 MW / 320 MWh battery near Leeds, which "
+     "should be running by 2027."),
+    ("Sunmark Storage has agreed to deliver 2.4 GWh of battery containers to Ridgeline Power, with "
+     "first shipments due next spring.",
+     "Sunmark Storage has delivered the first battery containers under its 2.4 GWh deal with "
+     "Ridgeline Power, a year after the contract was signed."),
+])
+def test_dedup_one_template_at_another_moment_stays_apart(a, b, extractor, rules):
+    assert _groups(extractor, rules, [a, b]) == [[0], [1]]
+
+
 def test_dedup_order_does_not_change_clusters_or_ids(extractor, rules):
     texts = [STORY, STORY[:120] + " ...", STORY.replace("Tongliao", "Chifeng"),
              "Fluence will supply a 250 MW / 250 MWh grid booster in Kupferzell, Germany.",
