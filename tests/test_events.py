@@ -37,6 +37,15 @@ CASES = [
      "developer broke ground in January 2024.", "2025-06-01", "commercial_operation", "2025-08"),
     ("The 50 MW battery in Leeds was energised on June 3, after Acme closed its financing in "
      "March.", "2025-06-20", "grid_connection", "2025-06-03"),
+    # a construction step done (a tunnel dug, units installed) is the news, not the first power
+    # still expected
+    ("Hydro Tasmania said on Monday that crews had finished drilling the access tunnel for the "
+     "750 MW Cethana pumped-hydro scheme. First power is now expected in 2030.", "2025-09-10",
+     "other", "2025-09-08"),
+    ("Genex completed the excavation of the upper reservoir at its 250 MW Kidston pumped-storage "
+     "plant last month, and first power is due in 2026.", "2025-09-10", "other", "2025-08"),
+    ("Acme has completed the installation of all 80 battery containers at its 100 MW site in "
+     "Essex; energisation is planned for March.", "2025-01-10", "other", None),
 ]
 
 
