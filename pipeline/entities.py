@@ -44,6 +44,10 @@ NEVER_ROLE = {"developer": frozenset({"offtaker"})}
 NOUN_KIND = {"county": "district", "district": "district", "borough": "district",
              "parish": "district", "municipality": "district", "island": "district",
              "islands": "district", "valley": "region", "area": "district"}
+# How alike an ASCII alternate must be to a town's name to count as its spelling (rapidfuzz
+# ratio of the folded forms): "Tumakuru"/"Tumkur" 86, "Seville"/"Sevilla" 86, "Pavagada"/
+# "Pavugada" 88; "Minden"/"Minn" 80 is barred by length, "Yingcheng"/"Chengzhong" 53 by this.
+SPELLING_SIMILARITY = 70
 FOLD = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss",
                       "æ": "ae", "Æ": "AE", "ı": "i", "’": "'"})
 
@@ -145,12 +149,20 @@ def _minor_place_table(rules: Rules) -> dict[str, list[PlaceCandidate]]:
 
     gc = _geonames()
     us_states = {s["code"]: s["name"] for s in gc.get_us_states().values()}
+    alternates: dict[str, list[PlaceCandidate]] = {}
     for city in gc.get_cities().values():
         if city["population"] < 15000:
             continue
         admin1 = us_states.get(city["admin1code"]) if city["countrycode"] == "US" else None
-        add(city["name"], PlaceCandidate(city["name"], city["countrycode"], admin1, "city",
-                                         int(city["population"]), f"geonames#{city['geonameid']}", False))
+        cand = PlaceCandidate(city["name"], city["countrycode"], admin1, "city",
+                              int(city["population"]), f"geonames#{city['geonameid']}", False)
+        add(city["name"], cand)
+        # "Pavagada" for "Pāvugada", "Tumakuru" for "Tumkūr", "Seville" for "Sevilla",
+        # "Wenshan" for "Wenshan City": the ASCII alternates geonames records, kept apart so a
+        # town's own name never gains a rival from another town's alternate spelling; the
+        # place keeps the name as written, as a town no table holds does
+        for alt in _spellings(city["name"], city.get("alternatenames", ())):
+            alternates.setdefault(fold(alt), []).append(cand._replace(name=alt))
     for sub in pycountry.subdivisions:
         name = _sub_name(sub.name)
         kind = "district" if getattr(sub, "parent_code", None) else "admin1"
@@ -159,7 +171,34 @@ def _minor_place_table(rules: Rules) -> dict[str, list[PlaceCandidate]]:
     for county in gc.get_us_counties():
         add(county["name"], PlaceCandidate(county["name"], "US", us_states.get(county["state"]),
                                            "district", 10**5, f"geonames-us-county#{county['fips']}", False))
+    for key, cands in alternates.items():
+        if key not in table and len(key) >= 4:
+            table[key] = cands
     return table
+
+
+# An alternate name worth a lookup: ASCII words in title case (no codes such as "SVQ", no
+# transliterations with digits or "=" marks), at most three words.
+_ALTERNATE = re.compile(r"[A-Z][a-z][A-Za-z'-]*(?: (?:[A-Z][A-Za-z'-]+|de|del|la|upon|on)){0,2}")
+
+
+def _spellings(name: str, alternates) -> list[str]:
+    """The other spellings of a town worth a lookup behind a cue: the name without "City" or
+    "The" ("Wenshan City", "The Bronx"), and ASCII alternates of five letters or more that are
+    the same name spelled otherwise ("Tumakuru", "Tumkūr": similarity 70 or more). A word of
+    the name alone ("Hall" of "Schwäbisch Hall", "Cape" of "Cape Town") or another name of the
+    town ("Chengzhong" for "Yingcheng") is no spelling of it: in the dupes file "Cape
+    Winelands", "Hall B2" and "Minn." read as German and South African towns."""
+    bare = re.sub(r"^The | City$", "", name)  # not " Town": "Cape Town" is no "Cape"
+    out = [bare] if bare != name and len(bare) >= 4 else []
+    key = fold(bare)
+    words = set(key.split())
+    for alt in alternates:
+        if (len(alt) >= 5 and alt != name and alt not in out and _ALTERNATE.fullmatch(alt)
+                and not set(fold(alt).split()) < words
+                and fuzz.ratio(fold(alt), key) >= SPELLING_SIMILARITY):
+            out.append(alt)
+    return out
 
 
 def _geonames():

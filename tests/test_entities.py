@@ -157,3 +157,29 @@ def test_entities_mou_does_not_override_a_makers_supply_role(extract):
 def test_entities_tolling_agreement_sides(extract, text, roles):
     got = _roles(extract(text))
     assert {k: got.get(k) for k in roles} == roles
+
+
+# A small town written in another ASCII spelling than geonames' own ("Tumkur" for "Tumkūr",
+# "Seville" for "Sevilla", "Wenshan" for "Wenshan City") is found behind a cue, as written.
+@pytest.mark.parametrize("text, place, country", [
+    ("A 100 MW battery at Pavagada was switched on by Acme Power, Karnataka officials said.",
+     "Pavagada", "IN"),
+    ("A 40 MW battery was switched on in Tumakuru last week, Karnataka officials said.", "Tumakuru", "IN"),
+    ("Acme Power plans a 50 MW battery near Seville.", "Seville", "ES"),
+    ("Acme Power switched on a battery in Wenshan on Monday, Yunnan officials said.", "Wenshan", "CN"),
+    ("The 20 MW battery sits in the Bronx, New York City.", "Bronx", "US"),
+])
+def test_entities_small_place_in_another_spelling(extract, text, place, country):
+    x = extract(text)
+    hit = [p for p in x.locations if p.text == place]
+    assert hit and hit[0].country == country and hit[0].name == place
+
+
+# A word of a town's name alone, or a town's other name, is not that town: "Cape" of "Cape
+# Town", "Hall" of "Schwäbisch Hall", "Minn." (Minnesota) for "Minden".
+@pytest.mark.parametrize("text, word", [
+    ("Eskom switched on a 20 MW battery in the Cape Winelands.", "Cape"),
+    ("Visit our stand in Hall B2 to see the new 5 MWh container.", "Hall"),
+])
+def test_entities_word_of_a_town_name_is_no_alternate_spelling(extract, text, word):
+    assert word not in {p.text for p in extract(text).locations}
