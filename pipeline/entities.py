@@ -182,6 +182,10 @@ def _minor_place_table(rules: Rules) -> dict[str, list[PlaceCandidate]]:
 _ALTERNATE = re.compile(r"[A-Z][a-z][A-Za-z'-]*(?: (?:[A-Z][A-Za-z'-]+|de|del|la|upon|on)){0,2}")
 
 
+# Up to two words after a place that may lengthen its name ("Ilocos Norte", "Agusan del Sur")
+_NEXT_WORDS = re.compile(r"(?:[ ](?:del|de|la)?(?:[ ]?[A-Z][a-z]+)){1,2}(?![\w-])")
+
+
 def _spellings(name: str, alternates) -> list[str]:
     """The other spellings of a town worth a lookup behind a cue: the name without "City" or
     "The" ("Wenshan City", "The Bronx"), and ASCII alternates of five letters or more that are
@@ -538,6 +542,7 @@ class EntityExtractor:
             if m and all(c.kind == "city" for c in f.cands) and text[f.a:f.b + m.end()] not in self.places:
                 f.b += m.end()
                 f.surface = text[f.a:f.b]
+        self._extend_to_longer_name(text, found)
         found += self._cue_places(text)
         # longest first, no overlaps, never inside an organisation's name
         found.sort(key=lambda f: (-(f.b - f.a), bool(f.cue), f.a))
@@ -603,6 +608,25 @@ class EntityExtractor:
                                 admin1=cand.admin1, start=f.a, end=f.b, rule=rule,
                                 is_project=project[id(f)], kind=cand.kind))
         return out
+
+    def _extend_to_longer_name(self, text: str, found: list[_Found]) -> None:
+        """A gazetteer place followed by words that make a longer known place is that place:
+        "Ilocos Norte" (a province) over "Ilocos" (a region), "Agusan del Sur". Only the
+        small-place table is asked, one look-up per following word."""
+        for f in found:
+            m = _NEXT_WORDS.match(text, f.b)
+            if m is None:
+                continue
+            words = m.group(0).split(" ")[1:]
+            if words[0] in ("City", "Town", "Township", "Village", "County", "Province", "District"):
+                continue  # "Yancheng City": the town word is the cues' business, not a longer name
+            for n in range(len(words), 0, -1):
+                end = f.b + len(" ".join(["", *words[:n]]))
+                surface = text[f.a:end]
+                if words[n - 1][:1].isupper() and not self._not_place(surface) \
+                        and (cands := self.minor_places.get(fold(surface))):
+                    f.b, f.surface, f.cands = end, surface, list(cands)
+                    break
 
     def _cue_places(self, text: str) -> list[_Found]:
         """Places the gazetteers do not hold, found by their shape: "Kern County", "Zhambyl

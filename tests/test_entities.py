@@ -183,3 +183,16 @@ def test_entities_small_place_in_another_spelling(extract, text, place, country)
 ])
 def test_entities_word_of_a_town_name_is_no_alternate_spelling(extract, text, word):
     assert word not in {p.text for p in extract(text).locations}
+
+
+# The longest known place wins: a gazetteer name followed by words that make a longer known
+# place ("Ilocos Norte", a province, over "Ilocos", a region; "Porto Torres" over "Porto").
+@pytest.mark.parametrize("text, place, country", [
+    ("Acme Power will build a 40 MW battery in Ilocos Sur, the provincial governor said.", "Ilocos Sur", "PH"),
+    ("Acme Power switched on a 20 MW battery in Agusan del Norte.", "Agusan del Norte", "PH"),
+    ("A 100 MW battery is planned near Porto Torres, Acme Power said.", "Porto Torres", "IT"),
+])
+def test_entities_longest_known_place_wins(extract, text, place, country):
+    x = extract(text)
+    assert (place, country) in _locs(x)
+    assert list(x.countries) == [country]
