@@ -50,8 +50,10 @@ DATELINE = re.compile(r"^[^.!?\n]{0,120}?[\d)/]\s*(?:--|—|–|-)\s+(?=[A-Z])")
 @dataclass(frozen=True, slots=True)
 class Cue(EventMention):
     """An event cue; `background` when it sits in a background clause, so it is context for the
-    news rather than the news itself."""
+    news rather than the news itself; `told_as`, the rules of other cues that tell its event
+    elsewhere (its pattern's, rules/events.toml)."""
     background: bool = False
+    told_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,7 @@ class EventExtractor:
                 if any(m.start() < e.end and m.end() > e.start for e in out):
                     continue
                 out.append(Cue(p.label, m.group(), m.start(), m.end(), p.weight, p.id,
-                               _inside(m.start(), spans)))
+                               _inside(m.start(), spans), p.told_as))
         return sorted(out, key=lambda e: e.start)
 
 
@@ -121,7 +123,8 @@ def main_event(events: list[EventMention], headline: Capacity | None,
         return (e.weight, -abs(e.start - anchor) / max(text_length, 1))
     best = max(news, key=score)
     return MainEvent(best.event, best.text, best.start, best.end, best.weight, best.rule,
-                     getattr(best, "background", False), tuple(e for e in events if e is not best))
+                     getattr(best, "background", False), getattr(best, "told_as", ()),
+                     tuple(e for e in events if e is not best))
 
 
 def event_date(event: EventMention | None, dates: list[DateMention], text: str) -> DateMention | None:
@@ -130,7 +133,9 @@ def event_date(event: EventMention | None, dates: list[DateMention], text: str) 
     of the same standing is nearer to; the nearest of those. Caption and publication dates are
     never event dates. When the event's own sentence gives none, the same event told again in
     another sentence ("Field has started building a battery ... Ground was broken last week")
-    lends its date: the cues of the same label and standing, nearest first."""
+    lends its date: the cues of the same standing and of the same label or of a rule the cue
+    is told as ("signed contracts on Wednesday ... Among the winners", its `told_as`), nearest
+    first."""
     if event is None:
         return None
     sentences = sentence_bounds(text, SENTENCE_END)
@@ -141,7 +146,8 @@ def event_date(event: EventMention | None, dates: list[DateMention], text: str) 
         return found
     # A background cue of the label tells another step ("..., with deliveries scheduled to begin
     # in 2026" beside "received an order"), not the event again.
-    again = sorted((c for c in cues[1:] if c.event == event.event
+    told_as = getattr(event, "told_as", ())
+    again = sorted((c for c in cues[1:] if (c.event == event.event or c.rule in told_as)
                     and getattr(c, "background", False) == getattr(event, "background", False)),
                    key=lambda c: abs(c.start - event.start))
     for cue in again:

@@ -106,6 +106,10 @@ class PatternRule(Strict):
     label: str | None = None
     weight: float = 1.0
     note: str | None = None
+    # events.toml only: ids of other patterns of the file that tell the same event in another
+    # sentence ("Among the winners, ..." is the tender award that "signed contracts on
+    # Wednesday" told): such a cue lends its date when this cue's sentence gives none.
+    told_as: tuple[str, ...] = ()
 
     @field_validator("id")
     @classmethod
@@ -183,6 +187,7 @@ class CompiledPattern:
     # `required_literals`. Empty: nothing is known, the regex always runs.
     literals: tuple[tuple[str, ...], ...] = ()
     literal_tests: tuple[Callable[[str], bool], ...] = ()
+    told_as: tuple[str, ...] = ()  # events.toml: rule ids ("events.toml#order"), see PatternRule
 
     def may_match(self, folded: str) -> bool:
         """False when the regex cannot match anywhere in the text that `fold_case` turned into
@@ -417,6 +422,14 @@ def _compile_pattern_file(path: Path, model: PatternFile, name: str, problems: l
         if allowed is not None and rule.label not in allowed:
             problems.append(f"{path}:{line}: label {rule.label!r} is not one of {sorted(allowed)}")
             ok = False
+        if rule.told_as and name != "events":
+            problems.append(f"{path}:{line}: pattern {rule.id!r}: told_as is for events.toml only")
+            ok = False
+        for other in rule.told_as:
+            if other not in {r.id for r in model.pattern} - {rule.id}:
+                problems.append(f"{path}:{line}: pattern {rule.id!r}: told_as {other!r} is not "
+                                f"another pattern id of this file")
+                ok = False
         try:
             source = _expand(rule.regex, fragments)
             regex = re.compile(source)
@@ -427,7 +440,8 @@ def _compile_pattern_file(path: Path, model: PatternFile, name: str, problems: l
             ok = False
             continue
         compiled.append(CompiledPattern(f"{name}.toml#{rule.id}", regex, rule.label, rule.weight,
-                                        rule.note))
+                                        rule.note,
+                                        told_as=tuple(f"{name}.toml#{t}" for t in rule.told_as)))
     for key, frag in fragments.items() if check else ():
         try:
             source = _expand(frag, fragments)

@@ -46,9 +46,43 @@ CASES = [
      "plant last month, and first power is due in 2026.", "2025-09-10", "other", "2025-08"),
     ("Acme has completed the installation of all 80 battery containers at its 100 MW site in "
      "Essex; energisation is planned for March.", "2025-01-10", "other", None),
+    # an award told twice: "the winners" gives no date, the contracts signed or awarded do
+    ("The Saudi Power Procurement Company said on Sunday it had signed contracts for 2 GWh of "
+     "battery storage under its first storage round. Among the winners, ACWA Power will build a "
+     "500 MW battery near Riyadh.", "2025-07-16", "tender_award", "2025-07-13"),
+    ("Maharashtra's state utility has awarded Tata Power a contract to build a 250 MW / 500 MWh "
+     "battery near Pune, officials said on Tuesday. The winning bid was Rs 2.2 lakh per MW per "
+     "month.", "2025-07-16", "tender_award", "2025-07-15"),
+    # a contract still to come is no telling of the award
+    ("Acme was named the preferred bidder for a 100 MW battery in Wales. It expects to sign a "
+     "supply agreement with Tesla in March.", "2025-01-16", "tender_award", None),
 ]
 
 
 @pytest.mark.parametrize("text,published,event,date", CASES, ids=[c[0][:50] for c in CASES])
 def test_events_main_event_and_date(text, published, event, date, extract):
     assert _event(extract(text, dt.date.fromisoformat(published))) == (event, date)
+
+
+def test_events_told_as_names_another_pattern_of_the_file(tmp_path):
+    """A `told_as` id that is no other pattern of events.toml, or a `told_as` in another pattern
+    file, is refused at load with file:line."""
+    import shutil
+
+    from conftest import ROOT
+    from pipeline.errors import RulesError
+    from pipeline.rules import load_rules
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    events = rules / "events.toml"
+    events.write_text(events.read_text() + '\n[[pattern]]\nid = "x"\nregex = "xyz"\n'
+                      'label = "order"\ntold_as = ["no-such-rule", "x"]\n')
+    tech = rules / "technologies.toml"
+    tech.write_text(tech.read_text() + '\n[[pattern]]\nid = "y"\nregex = "xyz"\nlabel = "LFP"\n'
+                    'told_as = ["lfp"]\n')
+    with pytest.raises(RulesError) as exc:
+        load_rules(rules)
+    problems = exc.value.problems
+    assert any(p.startswith(f"{events}:") and "'no-such-rule'" in p for p in problems), problems
+    assert any(p.startswith(f"{events}:") and "told_as 'x'" in p for p in problems), problems
+    assert any(p.startswith(f"{tech}:") and "events.toml only" in p for p in problems), problems
