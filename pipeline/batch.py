@@ -5,10 +5,12 @@ import datetime as dt
 import gc
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +26,8 @@ from .schema import (ANNOUNCEMENTS, REJECTS, SCHEMA_VERSION, SNIPPETS, announcem
                      record_batches, reject_row, snippet_row)
 
 Progress = Callable[[str, int, int], None]
+EXTRACT_CHUNK = 128  # snippets a worker task extracts
+CHUNKS_IN_FLIGHT = 4  # tasks queued a worker: enough to keep it busy, few texts in memory
 
 
 @dataclass(frozen=True)
@@ -44,15 +48,6 @@ class RunSummary:
                 "furniture": self.furniture, "new_snippets": self.new_snippets,
                 "new_announcements": self.new_announcements,
                 "seconds": round(self.seconds, 3), "out": str(self.out)}
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """Everything a run produces, before it is written: what tests and notebooks inspect."""
-    announcements: list[Announcement]
-    links: list[SnippetLink]
-    rejects: list[Reject | Furniture]
-    inputs: int
 
 
 def collect(inputs: Iterable[str | Path], rules: Rules, extractor: Extractor,
@@ -105,10 +100,59 @@ class Announcements(Sequence[Announcement]):
                             merge_rules=p.merge_rules)
 
 
+class _Subset(Sequence[Snippet]):
+    """Some snippets of a sequence, by index, read when asked for (not copied out at once)."""
+
+    def __init__(self, snippets: Sequence[Snippet], indices: Sequence[int]):
+        self._snippets, self._indices = snippets, indices
+
+    def __len__(self) -> int:
+        return len(self._indices)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self._snippets[self._indices[i]]
+
+
+class _LinkColumns(Sequence[SnippetLink]):
+    """Every snippet's link, in the snippets' order, as columns (its announcement, its
+    similarity, its rule as a code); each is read back as a `SnippetLink` around its snippet,
+    so a million links are no million objects."""
+
+    def __init__(self, snippets: Sequence[Snippet]):
+        self._snippets = snippets
+        self._announcement_ids: list[str] = []
+        self._rules: list[str] = []
+        self._announcement = np.full(len(snippets), -1, dtype=np.int64)
+        self._rule = np.zeros(len(snippets), dtype=np.int64)
+        self._similarity = np.zeros(len(snippets), dtype=np.float64)
+
+    def link(self, members: Sequence[int], announcement_id: str, similarities: Sequence[float],
+             rules: Sequence[str]) -> None:
+        """Link the members of one announcement, each with its similarity and rule."""
+        self._announcement[members] = len(self._announcement_ids)
+        self._announcement_ids.append(announcement_id)
+        self._similarity[members] = similarities
+        for m, rule in zip(members, rules):
+            if rule not in self._rules:
+                self._rules.append(rule)
+            self._rule[m] = self._rules.index(rule)
+
+    def __len__(self) -> int:
+        return len(self._snippets)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return SnippetLink(self._snippets[i], self._announcement_ids[self._announcement[i]],
+                           float(self._similarity[i]), self._rules[self._rule[i]])
+
+
 def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
             dedup: bool = True, workers: int = 1, progress: Progress | None = None,
             prior_ids: dict[str, str] | None = None, engine=None,
-            pool: ProcessPoolExecutor | None = None) -> tuple[Announcements, list[SnippetLink]]:
+            pool: ProcessPoolExecutor | None = None) -> tuple[Announcements, Sequence[SnippetLink]]:
     """Deduplicate, extract each cluster's kept text, merge by facts, and link every snippet.
 
     `prior_ids` maps snippet ids of earlier runs to their announcement ids: a cluster that holds
@@ -116,7 +160,8 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
     `engine` (a `pipeline.distributed.DaskEngine`) runs blocking, verification and extraction
     on a cluster; the result is the serial one. Extractions go to a spill file as they come;
     memory keeps one compact record of facts per cluster. `pool` (from `worker_pool`) runs
-    the extraction in workers started earlier, and is shut down once it is done.
+    the extraction in workers started earlier, and is shut down once it is done. Links come
+    in the snippets' order (a run passes them sorted by file, line and input id).
     """
     prior_ids = prior_ids or {}
     dd = Deduplicator(rules)
@@ -142,12 +187,12 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
     todo = [c.kept for c in clusters if c.kept not in store]
     facts_of: dict[int, Facts] = {}
     if engine is not None:
-        for i, x in zip(todo, engine.extract_many([snippets[i] for i in todo])):
+        for i, x in zip(todo, engine.extract_many(_Subset(snippets, todo))):
             store.put(i, x)
             if dedup:
                 facts_of[i] = dd.facts_of(x, snippets[i].text)
     else:
-        for i, done in zip(todo, extract_encoded([snippets[i] for i in todo], rules, extractor,
+        for i, done in zip(todo, extract_encoded(_Subset(snippets, todo), rules, extractor,
                                                  dd if dedup else None, workers=workers,
                                                  progress=progress, pool=pool)):
             store.put_encoded(i, done.encoded)
@@ -168,13 +213,12 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
     for c in clusters:
         level1[c.members] = c.kept
     pending: list[_Pending] = []
-    links: list[SnippetLink] = []
+    links = _LinkColumns(snippets)
     for c in merged:
-        kept = snippets[c.kept]
-        earlier = sorted({prior_ids[snippets[m].snippet_id] for m in c.members
-                          if snippets[m].snippet_id in prior_ids})
-        aid = earlier[0] if earlier else announcement_id(kept.text)
         members = [snippets[m] for m in c.members]
+        kept = snippets[c.kept]
+        earlier = sorted({prior_ids[s.snippet_id] for s in members if s.snippet_id in prior_ids})
+        aid = earlier[0] if earlier else announcement_id(kept.text)
         dates = [s.published for s in members if s.published]
         pending.append(_Pending(
             announcement_id=aid, text=kept.text,
@@ -182,18 +226,18 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
             source_urls=tuple(sorted({s.url for s in members if s.url})),
             published=min(dates) if dates else None, cluster_size=len(members),
             kept=c.kept, merge_rules=tuple(sorted(c.rules))))
+        why_linked = []
         for m in c.members:
             if m == c.kept:
-                rule = "kept"
+                why_linked.append("kept")
             elif int(level1[m]) != c.kept:  # joined through its level-1 cluster's facts
-                rule = next((r for r in sorted(c.rules) if r.startswith("dedup:facts")), "dedup:facts")
+                why_linked.append(next((r for r in sorted(c.rules) if r.startswith("dedup:facts")),
+                                       "dedup:facts"))
             else:
-                rule = why.get(m, "dedup:text")
-            links.append(SnippetLink(snippets[m], aid,
-                                     100.0 if m == c.kept else similarity(snippets[m].text, kept.text),
-                                     rule))
+                why_linked.append(why.get(m, "dedup:text"))
+        links.link(c.members, aid, [100.0 if m == c.kept else similarity(s.text, kept.text)
+                                    for m, s in zip(c.members, members)], why_linked)
     pending.sort(key=lambda a: a.announcement_id)
-    links.sort(key=lambda l: (l.snippet.source_file, l.snippet.line, l.snippet.input_id))
     return Announcements(pending, store), links
 
 
@@ -265,15 +309,20 @@ def worker_pool(rules: Rules, extractor: Extractor, workers: int, dedup: bool = 
         pool.shutdown(cancel_futures=True)
 
 
+def _worker_encode_chunk(items: list[tuple[str, dt.date | None]]) -> list[Encoded]:
+    return [_worker_encode(item) for item in items]
+
+
 def extract_encoded(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor,
                     dd: Deduplicator | None = None, *, workers: int = 1,
                     progress: Progress | None = None,
                     pool: ProcessPoolExecutor | None = None) -> Iterator[Encoded]:
     """Extract every snippet, in order, as the results come (a generator); `dd` adds each
     extraction's level-2 facts. `pool` (from `worker_pool`, started with the same `dd is
-    not None`) is used when given; else `workers` above one start a pool for this call."""
-    items = [(s.text, s.published) for s in snippets]
-    total = len(items)
+    not None`) is used when given; else `workers` above one start a pool for this call.
+    Snippets are read only as the work reaches them: a few chunks a worker are in flight."""
+    total = len(snippets)
+    items = ((s.text, s.published) for s in snippets)
     if (pool is None and workers <= 1) or total < 200:
         for i, (text, published) in enumerate(items):
             yield _encode(extractor, dd, text, published)
@@ -283,10 +332,21 @@ def extract_encoded(snippets: Sequence[Snippet], rules: Rules, extractor: Extrac
     with ExitStack() as stack:
         if pool is None:
             pool = stack.enter_context(worker_pool(rules, extractor, workers, dd is not None))
-        for i, done in enumerate(pool.map(_worker_encode, items, chunksize=128)):
-            yield done
-            if progress and (i % 256 == 0 or i + 1 == total):
-                progress("extract", i + 1, total)
+        in_flight: deque = deque()
+        done = 0
+        while True:
+            while len(in_flight) < CHUNKS_IN_FLIGHT * max(2, workers):
+                chunk = list(islice(items, EXTRACT_CHUNK))
+                if not chunk:
+                    break
+                in_flight.append(pool.submit(_worker_encode_chunk, chunk))
+            if not in_flight:
+                return
+            for encoded in in_flight.popleft().result():
+                yield encoded
+                done += 1
+                if progress and (done % 256 == 1 or done == total):
+                    progress("extract", done, total)
 
 
 def _gather(inputs, out: Path, rules: Rules, extractor: Extractor, published: dt.date | None,
@@ -304,14 +364,15 @@ def _gather(inputs, out: Path, rules: Rules, extractor: Extractor, published: dt
         prior_rejects += rejs
     new, rejects, n_inputs = collect(inputs, rules, extractor, published)
     fresh_snippets = [s for s in dict.fromkeys(new) if s.snippet_id not in prior_ids]
+    n_fresh = len(fresh_snippets)
     seen_ids: set[str] = set()
     snippets = []
     for s in sorted(prior + fresh_snippets, key=lambda s: (s.source_file, s.line, s.input_id, s.snippet_id)):
         if s.snippet_id not in seen_ids:
             seen_ids.add(s.snippet_id)
             snippets.append(s)
-    return (snippets, prior_ids, list(dict.fromkeys(prior_rejects + rejects)), n_inputs,
-            len(fresh_snippets))
+    return (pio.SnippetTable(snippets), prior_ids, list(dict.fromkeys(prior_rejects + rejects)),
+            n_inputs, n_fresh)
 
 
 # -------------------------------------------------------------- the whole run
@@ -347,6 +408,7 @@ def run(inputs: Iterable[str | Path], out: str | Path, *, rules: Rules | None = 
     else:
         with worker_pool(rules, extractor, workers, dedup) as pool:  # before any input is read
             snippets, prior_ids, all_rejects, n_inputs, n_fresh = gather()
+            _give_back_memory()  # the snippets as objects, now packed into a table
             announcements, links = process(snippets, rules, extractor, dedup=dedup,
                                            workers=max(1, workers), progress=progress,
                                            prior_ids=prior_ids, pool=pool)

@@ -10,7 +10,8 @@ import pickle
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import InputError, UsageError
-from .records import RawText, Reject
+from .records import RawText, Reject, Snippet
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 ROW_SUFFIXES = {".jsonl", ".csv", ".parquet"}
@@ -307,6 +308,90 @@ class SpillStore:
 
     def __contains__(self, key: int) -> bool:
         return 0 <= key < len(self._pos) and self._pos[key] >= 0
+
+
+class _Strings:
+    """Many strings in one UTF-8 buffer with an end offset each: 8 bytes of overhead a string
+    where a Python string object costs about 50. `None` is kept apart from the empty string.
+    `on_disk` keeps the buffer in an anonymous temporary file instead, read back a string at a
+    time (the operating system caches what is read often, outside the process's memory)."""
+
+    def __init__(self, values: Iterable[str | None], on_disk: bool = False):
+        self._file = tempfile.TemporaryFile() if on_disk else None
+        buf = bytearray()
+        ends, missing = array("q"), array("b")
+        written = 0
+        for v in values:
+            if v is not None:
+                buf += v.encode("utf-8", "surrogatepass")
+            ends.append(written + len(buf))
+            missing.append(v is None)
+            if self._file is not None and len(buf) >= 1 << 20:
+                written += self._file.write(buf)
+                buf.clear()
+        if self._file is not None:
+            self._file.write(buf)
+            self._file.flush()
+            self._buf = b""
+        else:
+            self._buf = bytes(buf)
+        self._ends = ends
+        self._missing = missing if any(missing) else None
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i: int) -> str | None:
+        if self._missing is not None and self._missing[i]:
+            return None
+        start = self._ends[i - 1] if i else 0
+        if self._file is None:
+            data = self._buf[start:self._ends[i]]
+        elif hasattr(os, "pread"):
+            data = os.pread(self._file.fileno(), self._ends[i] - start, start)
+        else:  # pragma: no cover - platforms without pread
+            self._file.seek(start)
+            data = self._file.read(self._ends[i] - start)
+        return data.decode("utf-8", "surrogatepass")
+
+
+class SnippetTable(Sequence[Snippet]):
+    """A run's snippets held column by column, each read back as a `Snippet` when asked for.
+    A million snippets as objects cost ~630 bytes each, half of it the text and most of the
+    rest object headers around short ids and urls; here the texts wait in a temporary file
+    (dedup reads each a few times, extraction and output once) and the rest packs into
+    buffers and small arrays, ~90 bytes a snippet."""
+
+    def __init__(self, snippets: Iterable[Snippet]):
+        snippets = list(snippets)
+        self._texts = _Strings((s.text for s in snippets), on_disk=True)
+        self._ids = _Strings(s.snippet_id for s in snippets)
+        self._input_ids = _Strings(s.input_id for s in snippets)
+        self._urls = _Strings(s.url for s in snippets)
+        self._lines = array("q", (s.line for s in snippets))
+        self._flags = bytes(s.truncated_start | s.truncated_end << 1 for s in snippets)
+        self._files, self._file_of = _codes(s.source_file for s in snippets)
+        self._dates, self._date_of = _codes(s.published for s in snippets)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        flags = self._flags[i]
+        return Snippet(self._ids[i], self._input_ids[i], self._files[self._file_of[i]],
+                       self._lines[i], self._texts[i], self._urls[i],
+                       self._dates[self._date_of[i]], bool(flags & 1), bool(flags & 2))
+
+
+def _codes(values: Iterable) -> tuple[list, array]:
+    """Few distinct values (source files, publication dates) as a list and an index a row."""
+    distinct: dict = {}
+    codes = array("l", (distinct.setdefault(v, len(distinct)) for v in values))
+    return list(distinct), codes
 
 
 def read_previous(folder: Path) -> tuple[list, dict[str, str], list]:

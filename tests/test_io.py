@@ -4,9 +4,11 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.io import read_inputs
-from pipeline.records import RawText, Reject
+from pipeline.records import RawText, Reject, Snippet
 
 
 def _read(*paths):
@@ -96,3 +98,29 @@ def test_io_spill_store_reads_back_each_object_by_key():
     assert 70000 in store and 4 not in store and 80000 not in store and -1 not in store
     with pytest.raises(KeyError):
         store.get(4)
+
+
+_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+_snippets = st.builds(
+    Snippet, snippet_id=_texts, input_id=_texts, source_file=st.sampled_from(["a.jsonl", "b/c.txt"]),
+    line=st.integers(0, 2**40), text=_texts, url=st.none() | _texts,
+    published=st.none() | st.dates(), truncated_start=st.booleans(), truncated_end=st.booleans())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_snippets, max_size=30))
+def test_io_snippet_table_gives_back_every_snippet_as_it_was(snippets):
+    from pipeline.io import SnippetTable
+    table = SnippetTable(snippets)
+    assert len(table) == len(snippets)
+    assert list(table) == snippets and table[:] == snippets
+    if snippets:
+        assert table[-1] == snippets[-1]
+
+
+def test_io_snippet_table_keeps_texts_across_the_spill_buffer():
+    from pipeline.io import SnippetTable
+    long = "ü" * 700_000  # two of these pass the 1 MiB write buffer
+    snippets = [Snippet(str(i), str(i), "f", i, long + str(i) if i % 2 else "", None, None, False, True)
+                for i in range(5)]
+    assert list(SnippetTable(snippets)) == snippets
