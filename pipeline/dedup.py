@@ -578,7 +578,9 @@ class Deduplicator:
         h.sort()  # in place: the holders of a key form a run, in cluster order
         starts, lengths = _runs(h, np.uint64(bits))
         useful = lengths <= self.s.fact_block_size  # _runs gives keys held twice or more
-        return _run_pairs(h, np.uint64((1 << bits) - 1), starts[useful], lengths[useful], len(facts))
+        h, starts = _only_runs(h, starts[useful], lengths[useful])
+        del postings  # most keys are held once: the pair passes keep only the runs
+        return _run_pairs(h, np.uint64((1 << bits) - 1), starts, lengths[useful], len(facts))
 
     def _facts_agree(self, a: Facts, b: Facts) -> str | None:
         """Agreeing facts merge; any conflicting fact vetoes, however similar the words."""
@@ -834,6 +836,21 @@ def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarra
     closes[:-1] &= ~same[1:]
     lengths = (np.flatnonzero(closes) - starts + 2).astype(np.int32)
     return starts, lengths
+
+
+def _only_runs(postings: np.ndarray, starts: np.ndarray,
+               lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The postings inside the given runs, copied out, with the runs' new starts (a slice of
+    runs at a time, so no index array as large as the postings)."""
+    new_starts = np.zeros(len(starts), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=new_starts[1:])
+    kept = np.empty(int(lengths.sum()), dtype=postings.dtype)
+    for lo in range(0, len(starts), OWNER_CHUNK):
+        s, n, t = (starts[lo:lo + OWNER_CHUNK], lengths[lo:lo + OWNER_CHUNK],
+                   new_starts[lo:lo + OWNER_CHUNK])
+        at = np.arange(int(t[0]), int(t[0]) + int(n.sum()))
+        kept[at] = postings[at + np.repeat(s - t, n)]
+    return kept, new_starts
 
 
 def _run_members(postings: np.ndarray, owner_mask: np.uint64, starts: np.ndarray,

@@ -553,6 +553,11 @@ def test_dedup_level2_pairs_in_passes_are_every_block_pair_once_in_order(monkeyp
     monkeypatch.setattr(dedup, "PAIRS_PER_SLICE", 11)
     got = list(dedup._run_pairs(h, np.uint64(511), starts[useful], lengths[useful], n))
     assert got == expected and len(expected) > 300
+    # the same pairs from the runs alone, copied out a few runs at a time
+    monkeypatch.setattr(dedup, "OWNER_CHUNK", 7)
+    kept, kept_starts = dedup._only_runs(h, starts[useful], lengths[useful])
+    assert len(kept) == lengths[useful].sum() < len(h)
+    assert list(dedup._run_pairs(kept, np.uint64(511), kept_starts, lengths[useful], n)) == expected
 
 
 @given(st.lists(st.integers(0, 6), max_size=60), st.integers(0, 3))
