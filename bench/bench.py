@@ -87,15 +87,19 @@ def child_e2e(n: int, workers: int, model: int = 0) -> dict:
 def child_dedup(n: int) -> dict:
     from pipeline.dedup import Deduplicator
     from pipeline.extraction import build_extractor
+    from pipeline.io import SnippetTable
     from pipeline.records import Snippet
     x = build_extractor()
-    snippets = []
-    with corpus(n).open() as fh:
-        for line in fh:
-            r = json.loads(line)
-            norm = x.normalise(r["text"])
-            snippets.append(Snippet(r["id"], r["id"], "bench", 0, norm.text, None, None,
-                                    norm.truncated_start, norm.truncated_end))
+
+    def read():
+        with corpus(n).open() as fh:
+            for line in fh:
+                r = json.loads(line)
+                norm = x.normalise(r["text"])
+                yield Snippet(r["id"], r["id"], "bench", 0, norm.text, None, None,
+                              norm.truncated_start, norm.truncated_end)
+
+    snippets = SnippetTable(read())  # as a run holds them
     loaded_mb = peak_mb()
     t0 = time.perf_counter()
     clusters, _ = Deduplicator(x.rules).text_clusters(snippets)
