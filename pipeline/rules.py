@@ -56,6 +56,7 @@ class DedupSettings(Strict):
     template_text_score: float = Field(ge=0, le=100)
     event_template_text_score: float = Field(ge=0, le=100)
     event_template_min_words: int = Field(ge=1)
+    event_template_order_score: float = Field(ge=0, le=100)
     capacity_tolerance: float = Field(ge=0, lt=1)
     approx_capacity_tolerance: float = Field(ge=0, lt=1)
     rounded_value_digits: int = Field(ge=1)
@@ -251,8 +252,8 @@ ALLOWED_LABELS: dict[str, frozenset[str] | None] = {
     "places": frozenset({"home", "market", "not_place"}),
     "technologies": frozenset(TECHNOLOGIES),
     "events": frozenset(EVENTS),
-    "dedup": frozenset({"key_token", "phase", "site_ordinal", "project_name", "landmark", "not_party",
-                       "place_suffix", "district_cue"}),
+    "dedup": frozenset({"key_token", "phase", "round", "site_ordinal", "project_name", "landmark",
+                       "not_party", "place_suffix", "district_cue"}),
 }
 
 
