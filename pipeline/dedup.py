@@ -162,6 +162,7 @@ class Deduplicator:
         self.phase_patterns = [p.regex for p in rules["dedup"].by_label("phase")]
         self.phase_words = rules["dedup"].phase_words  # "second": "2", "last": "final"
         self.ordinal_patterns = [p.regex for p in rules["dedup"].by_label("site_ordinal")]
+        self.round_patterns = [p.regex for p in rules["dedup"].by_label("round")]
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
         self.landmark_patterns = [p.regex for p in rules["dedup"].by_label("landmark")]
         self.place_suffixes = [p.regex for p in rules["dedup"].by_label("place_suffix")]
@@ -444,6 +445,7 @@ class Deduplicator:
             planned=self._planned(x), lead_event=self._lead_event(x),
             complete=not any(p.search(x.text) for p in self.truncation_marks),
             phases=self._phases(x.text), site_ordinals=self._phases(x.text, self.ordinal_patterns),
+            rounds=self._phases(x.text, self.round_patterns),
             names=_small(self._project_names(x) | {place(p.name).casefold() for p in places}))
         return self.shared(facts) if share else facts
 
@@ -536,6 +538,8 @@ class Deduplicator:
         parties = sorted({p.words for p in f.parties})
         # a party also by its first word: "Rongke" and "Rongke Power" are one party (_same_party)
         heads = sorted({p.words[:1] for p in f.parties if len(p.words) > 1} - set(parties))
+        # and by its initials: "GUVNL" and "Gujarat Urja Vikas Nigam Limited" are one party
+        heads += sorted({(i,) for p in f.parties for i in p.initials} - set(parties) - set(heads))
         anchors = ([("country", c) for c in f.countries] + [("party", p) for p in parties]
                    + [("place", p) for p in places] + [("name", n) for n in f.names]
                    + [("party", h) for h in heads])
@@ -645,6 +649,8 @@ class Deduplicator:
             return "phase"
         if a.site_ordinals and b.site_ordinals and not _meet(a.site_ordinals, b.site_ordinals):
             return "phase"  # "its first battery", "the second of its sites"
+        if a.rounds and b.rounds and not _meet(a.rounds, b.rounds):
+            return "phase"  # "tranche-II auction", "the third round"
         if a.towns and b.towns and not _meet(a.towns, b.towns) and not self._town_in_district(a, b):
             return "place"
         if self._one_template(a, b) and keys_conflict(*self._keys_words(a.text),
@@ -671,7 +677,7 @@ class Deduplicator:
         moment reword far more). Events of one group count when no name or number conflicts;
         an event against none when each text has event_template_min_words words of its own
         ("has received consent for", "has started main construction on": the event rules may
-        lack the other's cue)."""
+        lack the other's cue) and the words keep their order (event_template_order_score)."""
         if a.event == b.event or not (a.complete and b.complete):
             return False
         if a.event and b.event and (a.event == b.lead_event or b.event == a.lead_event):
@@ -683,8 +689,12 @@ class Deduplicator:
         keys_b, words_b = self._keys_words(b.text)
         if a.event and b.event:
             return not keys_conflict(keys_a, words_a, keys_b, words_b)
+        # an event against none: the template's word order kept too (a rewording of one
+        # story, whose event cue the rules miss, moves its words about)
         least = self.s.event_template_min_words
-        return len(words_a - words_b) >= least and len(words_b - words_a) >= least
+        return (len(words_a - words_b) >= least and len(words_b - words_a) >= least
+                and bool(fuzz.ratio(a.text, b.text, processor=fuzz_utils.default_process,
+                                    score_cutoff=self.s.event_template_order_score)))
 
     def _town_in_district(self, a: Facts, b: Facts) -> bool:
         """One side names only districts (a county, a council area), the other only towns: the
@@ -721,10 +731,15 @@ class Deduplicator:
 
     def _phases(self, text: str, patterns=None) -> tuple[str, ...]:
         """Phase or stage numbers named in a text ("phase 2", "second stage"; "final" for the
-        last one), or with `patterns` the site ordinals ("its second battery")."""
+        last one) outside the words of a tender round ("its Phase-IV auction"), or with
+        `patterns` the site ordinals ("its second battery") or the rounds."""
         found = set()
+        rounds = ([m.span() for p in self.round_patterns for m in p.finditer(text)]
+                  if patterns is None else [])
         for p in self.phase_patterns if patterns is None else patterns:
             for m in p.finditer(text):
+                if any(lo <= m.start() < hi for lo, hi in rounds):
+                    continue
                 n = m.group("n").casefold()
                 found.add(self.phase_words.get(n, n))
         return _small(found)
@@ -775,7 +790,7 @@ class Deduplicator:
 
 SHARED_FIELDS = ("headline", "sizes", "event_date", "countries", "named_countries", "towns",
                  "regions", "town_regions", "districts", "landmarks", "phases", "site_ordinals",
-                 "names")
+                 "rounds", "names")
 
 
 class EventDate(NamedTuple):
@@ -815,6 +830,7 @@ class Facts:
     site_ordinals: tuple[str, ...] = ()  # which of a firm's sites it is ("its second battery")
     lead_event: str | None = None  # the first done event the text tells (its main may come later)
     complete: bool = True  # not cut with "...": its words are all there
+    rounds: tuple[str, ...] = ()  # which round of a tender ("tranche-II auction", "Bid Window 3")
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:

@@ -87,8 +87,8 @@ def test_dedup_hard_negatives_stay_apart(a, b, extractor, rules):
      "near Leeds, which could be running by 2027.",
      "Tidewater Energy has started early works on its 80 MW / 320 MWh battery near Leeds, which "
      "should be running by 2027."),
-    ("Sunmark Storage has agreed to deliver 2.4 GWh of battery containers to Ridgeline Power, with "
-     "first shipments due next spring.",
+    ("Sunmark Storage has signed an agreement to deliver 2.4 GWh of battery containers to "
+     "Ridgeline Power, with first shipments due next spring.",
      "Sunmark Storage has delivered the first battery containers under its 2.4 GWh deal with "
      "Ridgeline Power, a year after the contract was signed."),
 ])
@@ -363,6 +363,37 @@ def test_dedup_phases_and_site_ordinals(text, phases, ordinals, rules):
     dd = Deduplicator(rules)
     assert dd._phases(text) == phases
     assert dd._phases(text, dd.ordinal_patterns) == ordinals
+
+
+@pytest.mark.parametrize("text,phases,rounds", [
+    # a hyphen is a spelling of the phase, not another one
+    ("Work has begun on phase-2 of the Ridgeway battery.", ("2",), ()),
+    # the round of a tender is no phase of a project: told by one outlet, left out by another
+    ("The utility announced the winners of its Phase-III auction for 250 MW of storage.", (), ("3",)),
+    ("Developers won 250 MW in the state's third-phase auction on Friday.", (), ("3",)),
+    ("Six projects were picked in Bid Window 2 of the storage programme.", (), ("2",)),
+    ("The regulator awarded 300 MW in its tranche-II tender.", (), ("2",)),
+])
+def test_dedup_phases_and_tender_rounds(text, phases, rounds, rules):
+    dd = Deduplicator(rules)
+    assert dd._phases(text) == phases
+    assert dd._phases(text, dd.round_patterns) == rounds
+
+
+@pytest.mark.parametrize("texts", [
+    # the round written two ways, the buyer by its initials in one text and in full in the other
+    ["Rajasthan Vidyut Prasaran Nigam Limited (RVPNL) has announced the winners of its Phase-III "
+     "auction for 250 MW / 500 MWh of standalone battery storage.",
+     "RVPNL's Phase III battery tender for 250 MW / 500 MWh has been won by three developers at "
+     "record-low tariffs, the state utility said."],
+    # a round one outlet names and another leaves out; a rewording whose event the rules miss
+    ["Maharashtra State Electricity Distribution Company has awarded 300 MW / 600 MWh of battery "
+     "storage in its tranche-II auction to four bidders.",
+     "Four developers have won 300 MW / 600 MWh of storage capacity from the Maharashtra State "
+     "Electricity Distribution Company, the utility said on Friday."],
+])
+def test_dedup_tender_round_told_two_ways_merges(texts, extractor, rules):
+    assert _groups(extractor, rules, texts) == [[0, 1]]
 
 
 def test_dedup_phase_words_come_from_the_rules(rules):
