@@ -1029,6 +1029,11 @@ def _same_party(a: Party, b: Party) -> bool:
         if len(short.words) == 1 and len(long_.words) >= 2 and (
                 short.words[0] in long_.initials or _contraction(short.words[0], long_.words)):
             return True
+        # a unit named after its parent's initials ("SMC Global Power Holdings", the power arm
+        # of San Miguel Corporation): three letters at least, so that chance initials do not meet
+        if len(short.words) >= 2 and len(short.words[0]) >= 3 and len(long_.words) >= 2 \
+                and short.words[0] in long_.initials:
+            return True
     return False
 
 

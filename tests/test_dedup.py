@@ -181,6 +181,20 @@ def test_dedup_party_acronyms_match_their_names():
     assert not _same_party(Party(("tepc",), (), "owner"), tepco)
 
 
+def test_dedup_unit_named_by_its_parent_initials_is_that_party(extractor, rules):
+    # "MPC Clean Energy Holdings" is the power arm of Metro Pacific Corporation: a multi-word name
+    # led by the other's initials (three letters at least) is the same party, not a rival owner
+    mpc = Party(("metro", "pacific"), _initials("Metro Pacific Corporation's", "Metro Pacific"), "owner")
+    assert _same_party(Party(("mpc", "clean", "energy", "holdings"), (), "owner"), mpc)
+    assert not _same_party(Party(("mp", "clean", "energy"), (), "owner"),
+                           Party(("metro", "pacific"), _initials("Metro Pacific"), "owner"))
+    texts = ["MPC Clean Energy Holdings has switched on a 45 MW battery energy storage system in "
+             "Calamba, Laguna, part of its 500 MW storage rollout.",
+             "Metro Pacific Corporation's power unit energised a 45-megawatt battery in Laguna "
+             "province on Tuesday, adding to the conglomerate's growing fleet of grid batteries."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
 def test_dedup_party_acronym_endings_come_from_the_rules(extract, rules):
     dd = Deduplicator(rules)
     assert dd.acronym_endings == tuple(rules["dedup"].words["acronym_endings"]) == ("co",)
