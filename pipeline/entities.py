@@ -231,6 +231,7 @@ class _Found:
     cue: str = ""  # the places.toml cue that found it (empty: the gazetteers matched it alone)
     noun_kind: str | None = None
     container: _Found | None = None
+    foreign: bool = False  # a container in no country of the text, beside a place in one
 
 
 class EntityExtractor:
@@ -580,11 +581,15 @@ class EntityExtractor:
         context.discard(None)
         self._link_containers(text, kept)
         kept = self._add_minor_places(text, kept, context, inside_org)
-        chosen = self._resolve(kept, context)
+        # the countries the text states: a country, province or region it names (a city of
+        # one country's table may be a namesake of another's: "Durham" is in North Carolina)
+        stated = {c.country for f in kept if f.cands and all(c.kind in BROAD_KINDS for c in f.cands)
+                  and len({c.country for c in f.cands}) == 1 for c in f.cands[:1]} - {None}
+        chosen = self._resolve(kept, context, stated)
         firms = {o.start for o in orgs}
         parts = {id(f): ("home", "places.toml#find_dateline") if f.cue == "find_dateline"
                  else self._part(text, f.a, f.b, f.b + 3 in firms) for f in kept}
-        project = {id(f): parts[id(f)][0] is None
+        project = {id(f): parts[id(f)][0] is None and not f.foreign
                    and (chosen[id(f)].kind not in ("country", "region") or self._project_cue(text, f))
                    for f in kept}
         for f in kept:  # a container of a project place is the project's too ("Kaunas, Lithuania")
@@ -683,6 +688,10 @@ class EntityExtractor:
                 f.cands = [c for c in self.places.get(bare, []) + self.minor_places.get(fold(f.surface), [])
                            + self.minor_places.get(fold(bare), [])
                            if f.noun_kind != "district" or c.kind != "city"]
+                if f.surface.endswith(" County") and any(c.rule.startswith("geonames-us-county") for c in f.cands):
+                    # "Santa Barbara County" is the US county, not Honduras' department
+                    # Santa Bárbara: "X County" is how US counties are written
+                    f.cands = [c for c in f.cands if c.kind == "district"] or f.cands
 
     def _not_place(self, surface: str) -> bool:
         return any(p.regex.fullmatch(surface) for p in self.not_place)
@@ -726,7 +735,12 @@ class EntityExtractor:
                 hit = lookup(m.group("container").split())
                 if hit is None or not free(c0, c0 + len(hit[0])):
                     continue
-                container = _Found(c0, c0 + len(hit[0]), hit[0], hit[1], "find_within")
+                # a container only the small-place table knows is a county or a province, not
+                # a town of that name elsewhere ("Cavriglia, Tuscany" is not Tuscany, Alberta)
+                broad = [c for c in hit[1] if c.kind != "city"]
+                if not broad:
+                    continue
+                container = _Found(c0, c0 + len(hit[0]), hit[0], broad, "find_within")
                 added.append(container)
                 taken.append((container.a, container.b))
             if not container.cue and all(c.kind == "city" for c in container.cands):
@@ -815,7 +829,8 @@ class EntityExtractor:
                 taken.append((a, b))
         return sorted(kept + added, key=lambda f: f.a)
 
-    def _resolve(self, kept: list[_Found], context: set[str]) -> dict[int, PlaceCandidate]:
+    def _resolve(self, kept: list[_Found], context: set[str],
+                 stated: frozenset[str] | set[str] = frozenset()) -> dict[int, PlaceCandidate]:
         """Pick each place's candidate: a container first (it names the country), then what it
         contains, then the rest by the countries the text names."""
         chosen: dict[int, PlaceCandidate] = {}
@@ -826,9 +841,19 @@ class EntityExtractor:
             c = f.container
             if c is None:
                 continue
-            pairs = [(x, y) for x in f.cands for y in c.cands
-                     if x.country == y.country and KIND_RANK[y.kind] <= KIND_RANK[x.kind]
-                     and (y.kind != "admin1" or x.admin1 in (None, y.admin1))]
+            pairs = _nested(f.cands, c.cands)
+            if stated and not any(y.country in stated for y in c.cands):
+                # "Richmond, Durham, in northern England": a container that is a place of
+                # another country too must not override the country the text states; the
+                # small towns of that country are asked before giving way
+                xs = [x for x in f.cands + self.minor_places.get(fold(f.surface), []) if x.country in stated]
+                ys = [y for y in c.cands + self.minor_places.get(fold(c.surface), []) if y.country in stated]
+                local = _nested(xs, ys)
+                if local:
+                    pairs = local
+                elif xs:
+                    f.container, c.foreign = None, True
+                    continue
             if pairs:
                 x, y = max(pairs, key=lambda p: (p[1].kind in BROAD_KINDS, p[0].country in context,
                                                  p[0].curated, p[0].population))
@@ -879,6 +904,13 @@ class EntityExtractor:
         after = self.place_finders.get("project_after")
         return bool((before and before.search(text[max(0, f.a - 70):f.a]))
                     or (after and after.match(text[f.b:f.b + 90])))
+
+
+def _nested(inner: list[PlaceCandidate], outer: list[PlaceCandidate]) -> list[tuple[PlaceCandidate, PlaceCandidate]]:
+    """Pairs of candidates where the outer place can contain the inner one."""
+    return [(x, y) for x in inner for y in outer
+            if x.country == y.country and KIND_RANK[y.kind] <= KIND_RANK[x.kind]
+            and (y.kind != "admin1" or x.admin1 in (None, y.admin1))]
 
 
 def project_countries(locations: list[Location]) -> list[str]:

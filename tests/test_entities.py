@@ -196,3 +196,45 @@ def test_entities_longest_known_place_wins(extract, text, place, country):
     x = extract(text)
     assert (place, country) in _locs(x)
     assert list(x.countries) == [country]
+
+
+# "X, Y" where Y is a county, a region written in English or a US state in AP style: Y names
+# the country ("Warrington, Cheshire" is not Cheshire, Connecticut; "Tuscany" not the town in
+# Alberta; "Minn." not Minden, Germany).
+@pytest.mark.parametrize("text, place, country", [
+    ("A 100 MW battery near Crewe, Cheshire, will be energised next year.", "Crewe", "GB"),
+    ("A 50 MW battery will be built near Rotherham, South Yorkshire.", "Rotherham", "GB"),
+    ("Acme Power switched on a 20 MW battery in Montevarchi, Tuscany.", "Montevarchi", "IT"),
+    ("Acme Power will build a battery near Novara, Piedmont.", "Novara", "IT"),
+    ("A 10 MW battery in Cambridge, Minn., was switched on by Acme Power.", "Cambridge", "US"),
+    ("A 10 MW battery in Bakersfield, Calif., was switched on by Acme Power.", "Bakersfield", "US"),
+])
+def test_entities_county_region_or_state_abbreviation_names_the_country(extract, text, place, country):
+    x = extract(text)
+    assert (place, country) in _locs(x)
+    assert list(x.countries) == [country]
+
+
+# "X County" is how US counties are written: "Santa Barbara County" is California's, not the
+# Honduran department Santa Bárbara; a county of another country keeps its own ("Turkana County").
+@pytest.mark.parametrize("text, country", [
+    ("Acme Power switched on a 60 MW battery in Santa Barbara County.", "US"),
+    ("A 30 MW battery in Turkana County is online, Kenya Power said.", "KE"),
+])
+def test_entities_x_county_prefers_the_us_county(extract, text, country):
+    assert list(extract(text).countries) == [country]
+
+
+# A container only the small-place table knows is a county or province, never a town of that
+# name in another country: "Cavriglia, Tuscany" must not come out in Canada.
+def test_entities_small_table_container_is_no_foreign_town(extract):
+    x = extract("Acme Power has finished a 20 MW battery in Figline, Leduc.")
+    assert "CA" not in x.countries
+
+
+# A container that is also a town of another country does not override the country the text
+# states: "Richmond, Durham, in northern England" is not North Carolina.
+def test_entities_container_does_not_override_a_stated_country(extract):
+    x = extract("A 20 MW battery was switched on near Richmond, Durham, in northern England.")
+    assert list(x.countries) == ["GB"]
+    assert ("Durham", "GB") in _locs(x)
