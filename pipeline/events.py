@@ -68,8 +68,9 @@ class EventExtractor:
 
     def __init__(self, rules: Rules):
         self.technologies = rules["technologies"].patterns
-        self.events = rules["events"].patterns
-        self._scanner = LiteralScanner([*self.technologies, *self.events])
+        self.events = tuple(p for p in rules["events"].patterns if p.label != "later_step")
+        self.later = rules["events"].by_label("later_step")
+        self._scanner = LiteralScanner([*self.technologies, *self.events, *self.later])
         self._last: tuple[str, Hits] | None = None
 
     def _hits(self, text: str) -> Hits:
@@ -107,6 +108,11 @@ class EventExtractor:
                                _inside(m.start(), spans), p.told_as))
         return sorted(out, key=lambda e: e.start)
 
+    def later_steps(self, text: str) -> list[tuple[int, int]]:
+        """Spans that start a later step of the story ("to be installed", "will be delivered"):
+        a date after one is not the date of a cue before it (`event_date`)."""
+        return [m.span() for p in self._hits(text).among(self.later) for m in p.regex.finditer(text)]
+
 
 def main_event(events: list[EventMention], headline: Capacity | None,
                text_length: int) -> EventMention | None:
@@ -127,7 +133,8 @@ def main_event(events: list[EventMention], headline: Capacity | None,
                      tuple(e for e in events if e is not best))
 
 
-def event_date(event: EventMention | None, dates: list[DateMention], text: str) -> DateMention | None:
+def event_date(event: EventMention | None, dates: list[DateMention], text: str,
+               later: list[tuple[int, int]] = ()) -> DateMention | None:
     """The date of the main event: an event-role date in its sentence (a dateline excluded), in
     a background clause only when the event is, not behind a clause break, and that no other cue
     of the same standing is nearer to; the nearest of those. Caption and publication dates are
@@ -135,13 +142,14 @@ def event_date(event: EventMention | None, dates: list[DateMention], text: str) 
     another sentence ("Field has started building a battery ... Ground was broken last week")
     lends its date: the cues of the same standing and of the same label or of a rule the cue
     is told as ("signed contracts on Wednesday ... Among the winners", its `told_as`), nearest
-    first."""
+    first. A date after a later step told after the cue (`later`, "received an order ..., to be
+    installed ... by December 2026") is that step's, unless it is the date the news was told."""
     if event is None:
         return None
     sentences = sentence_bounds(text, SENTENCE_END)
     spans = _background_spans(text)
     cues = [event, *getattr(event, "others", ())]
-    found = _date_of(event, cues, dates, text, sentences, spans)
+    found = _date_of(event, cues, dates, text, sentences, spans, later)
     if found is not None:
         return found
     # A background cue of the label tells another step ("..., with deliveries scheduled to begin
@@ -151,14 +159,14 @@ def event_date(event: EventMention | None, dates: list[DateMention], text: str) 
                     and getattr(c, "background", False) == getattr(event, "background", False)),
                    key=lambda c: abs(c.start - event.start))
     for cue in again:
-        found = _date_of(cue, cues, dates, text, sentences, spans)
+        found = _date_of(cue, cues, dates, text, sentences, spans, later)
         if found is not None:
             return found
     return None
 
 
 def _date_of(event: EventMention, cues: list[EventMention], dates: list[DateMention], text: str,
-             sentences, spans) -> DateMention | None:
+             sentences, spans, later=()) -> DateMention | None:
     """The date `event_date` gives one cue, the snippet's other cues competing for it."""
     s0, s1 = sentence_of(sentences, event.start)
     head = DATELINE.match(text)
@@ -186,7 +194,8 @@ def _date_of(event: EventMention, cues: list[EventMention], dates: list[DateMent
         broken, gap = _distance(text, d, event)
         if told(d):
             mine.append((gap + STATEMENT_PENALTY, d))
-        elif not broken and not claimed(d):
+        elif not broken and not claimed(d) \
+                and not any(event.end <= a and b <= d.start for a, b in later):
             mine.append((gap, d))
     return min(mine, key=lambda m: m[0])[1] if mine else None
 

@@ -251,7 +251,7 @@ ALLOWED_LABELS: dict[str, frozenset[str] | None] = {
                           | {f"role:{r}" for r in ROLES}),
     "places": frozenset({"home", "market", "not_place"}),
     "technologies": frozenset(TECHNOLOGIES),
-    "events": frozenset(EVENTS),
+    "events": frozenset(EVENTS) | {"later_step"},
     "dedup": frozenset({"key_token", "phase", "round", "site_ordinal", "project_name", "landmark",
                        "not_party", "place_suffix", "district_cue"}),
 }

@@ -56,6 +56,13 @@ CASES = [
     # a contract still to come is no telling of the award
     ("Acme was named the preferred bidder for a 100 MW battery in Wales. It expects to sign a "
      "supply agreement with Tesla in March.", "2025-01-16", "tender_award", None),
+    # a later step told after a done deed ("to be installed ... by June 2026") keeps its date
+    ("Sungrow has received an order from Enel for 200 MWh of PowerTitan systems, to be installed "
+     "at three sites in Chile by June 2026.", "2025-09-01", "order", None),
+    ("Hithium won an order for 1 GWh of cells from a US developer last month, to be shipped in "
+     "two batches by March 2026.", "2025-09-01", "order", "2025-08"),
+    ("Acme has signed a contract for a 100 MW battery near Leeds that is due to be connected in "
+     "2027, the company said on Monday.", "2025-09-03", "agreement", "2025-09-01"),
 ]
 
 
