@@ -562,7 +562,7 @@ class Deduplicator:
         keys.extend(("party-place", p, q) for p in parties for q in places)
         keys.extend(("party-place", p, q, *event) for p in parties for q in places if event)
         keys.extend(("party-date", p, d) for p in parties for d in when)
-        keys.extend(("name", n) for n in f.names)
+        keys.extend(("name", n) for n in (*f.names, *_party_heads(f.parties)))
         if len(parties) >= 2 and f.event:
             keys.append(("parties", tuple(parties), self._event_group(f.event)))
         return keys
@@ -594,7 +594,8 @@ class Deduplicator:
         parties = _parties_overlap(a.parties, b.parties)
         same_place = (_meet(a.towns + a.landmarks, b.towns + b.landmarks)
                       or _meet(a.regions, b.regions))
-        same_name = _meet(a.names, b.names)
+        same_name = (_meet(a.names, b.names) or _meet(a.names, _party_heads(b.parties))
+                     or _meet(b.names, _party_heads(a.parties)))
         # "other" (a fire, a record) says nothing about which story it is
         same_event = bool(a.event and b.event and a.event != "other"
                           and self._same_event(a.event, b.event))
@@ -1056,6 +1057,14 @@ def _contraction(word: str, words: Sequence[str]) -> bool:
         return any(word[i:i + k] == w[:k] and cover(i + k, j + 1)
                    for k in range(min(len(w), len(word) - i), 0, -1))
     return cover(0, 0)
+
+
+def _party_heads(parties: Sequence[Party]) -> tuple[str, ...]:
+    """The leading words of multi-word parties: a project one text names ("the Oneida Energy
+    Storage project", name "oneida") may be a party in another ("Oneida Energy Storage, a
+    partnership that includes ...")."""
+    return _small(" ".join(p.words[:k]) for p in parties if len(p.words) >= 2
+                  for k in range(1, len(p.words) + 1))
 
 
 def _parties_overlap(a: Sequence[Party], b: Sequence[Party]) -> bool:

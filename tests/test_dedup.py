@@ -202,6 +202,23 @@ def test_dedup_party_acronym_endings_come_from_the_rules(extract, rules):
     assert any("hepco" in p.initials for p in facts.parties), facts.parties
 
 
+@pytest.mark.parametrize("texts", [
+    # a project name before the words of its technology ("pumped hydro project", "scheme")
+    ["Alpine Water has started construction of the 600 MW Glenmore pumped hydro project, the "
+     "developer said.",
+     "Construction has started on the Glenmore pumped storage scheme, a 600-megawatt plant due to "
+     "deliver first power in 2029."],
+    # the project one text names is the party another names ("Kestrel Bay Energy Storage, a
+    # partnership ...")
+    ["The 120 MW / 480 MWh Kestrel Bay Energy Storage project in Nova Scotia has entered commercial "
+     "operation, partners Maritime Grid and Atlantic Power said.",
+     "Kestrel Bay Energy Storage, a partnership of two First Nations and a utility, says its "
+     "120-megawatt, four-hour battery has entered commercial operation."],
+])
+def test_dedup_project_named_two_ways_merges(texts, extractor, rules):
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
 def test_dedup_loosely_stated_size_matches_the_exact_one(extractor, rules):
     texts = ["Enea has signed a contract with Fluence for a 130 MW / 489 MWh battery at its "
              "Kozienice power plant in Poland, the utility said on June 2.",
