@@ -123,6 +123,15 @@ CASES = [
     ("Analysts expect Poland to add 1 GW of storage a year through 2030.", None,
      [("2030", "year", "other")]),
     ("The firm expects to add more in 2026.", None, [("2026", "year", "other")]),
+    # a forecast of a market or technology is no event; a project's plan told as one is
+    ("Analysts say utility-scale storage could surpass pumped hydro in Europe as early as 2027.",
+     None, [("2027", "year", "other")]),
+    ("Pack prices may fall below $50 per kWh next year, a survey found.", "2025-04-15",
+     [("2026", "year", "other")]),
+    ("Sodium-ion cells are expected to overtake LFP in home storage in 2031.", None,
+     [("2031", "year", "other")]),
+    ("The plant could start operating as early as next year.", "2025-04-15",
+     [("2026", "year", "event")]),
     # half of the year with no year named: the current year
     ("Sungrow shipped 9 GWh of systems in the first half, up 40%.", "2025-08-28",
      [("2025", "year", "other")]),
