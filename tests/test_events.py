@@ -63,6 +63,24 @@ CASES = [
      "two batches by March 2026.", "2025-09-01", "order", "2025-08"),
     ("Acme has signed a contract for a 100 MW battery near Leeds that is due to be connected in "
      "2027, the company said on Monday.", "2025-09-03", "agreement", "2025-09-01"),
+    # power sent to the grid is a grid connection, however it is sent; cells sent abroad export
+    ("The 100 MW Blackhillock battery began exporting to the grid on March 3, its owner said.",
+     "2025-03-20", "grid_connection", "2025-03-03"),
+    ("Acme's 50 MW battery in Ohio started feeding into the PJM grid last week.", "2025-03-20",
+     "grid_connection", "2025-03-13"),
+    ("CATL began exporting sodium-ion cells to Europe in May.", "2025-06-20", "export", "2025-05"),
+    # an agreement to work together is a partnership
+    ("Enel and Sumitomo signed a memorandum of understanding on Monday to jointly develop 500 MW "
+     "of battery storage in Italy.", "2025-03-20", "partnership", "2025-03-17"),
+    ("Iberdrola signed a framework agreement with Hithium to collaborate on long-duration storage "
+     "in Spain.", "2025-03-20", "partnership", None),
+    ("Iberdrola signed a supply agreement with Hithium for 400 MWh of batteries in Spain.",
+     "2025-03-20", "agreement", None),
+    # a call for bids opened is a tender launched, even with its date inside the phrase
+    ("Elia opened a call on Tuesday for 800 MW of battery capacity to be connected by 2028.",
+     "2025-03-20", "other", "2025-03-18"),
+    ("The ministry launched a second call this week for up to 2 GW of long-duration storage.",
+     "2025-03-20", "other", "2025-03-20"),
 ]
 
 
