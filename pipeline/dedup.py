@@ -652,7 +652,8 @@ class Deduplicator:
             return "phase"  # "its first battery", "the second of its sites"
         if a.rounds and b.rounds and not _meet(a.rounds, b.rounds):
             return "phase"  # "tranche-II auction", "the third round"
-        if a.towns and b.towns and not _meet(a.towns, b.towns) and not self._town_in_district(a, b):
+        if a.towns and b.towns and not _meet(a.towns, b.towns) and not self._town_in_district(a, b) \
+                and not self._may_lie_within(a, b):
             return "place"
         if self._one_template(a, b) and keys_conflict(*self._keys_words(a.text),
                                                       *self._keys_words(b.text)):
@@ -707,6 +708,19 @@ class Deduplicator:
                     return _meet(d.town_regions, t.town_regions)
                 return not self._one_template(a, b)
         return False
+
+    def _may_lie_within(self, a: Facts, b: Facts) -> bool:
+        """A small place whose province no table knows ("Brendale", a suburb) against towns
+        whose provinces are known ("Moreton Bay", Queensland, its region): the place may lie in
+        the town's area when the other facts agree strongly (the capacity, a party, the
+        country) and the texts are not one template around two towns. Not for districts: two
+        texts that name two areas (or a known town against an area, "Blackhillock" and "the
+        Scottish Borders", two sites of one firm and one size) keep their place veto, and a
+        district against towns alone is `_town_in_district`'s."""
+        if a.districts or b.districts or (a.town_regions is None) == (b.town_regions is None):
+            return False
+        return (_meet(a.countries, b.countries) and _parties_overlap(a.parties, b.parties)
+                and self._capacities_agree(a, b) is True and not self._one_template(a, b))
 
     def _text_keys_words(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         """A text's key tokens and all its words (what the template veto compares)."""

@@ -219,6 +219,38 @@ def test_dedup_project_named_two_ways_merges(texts, extractor, rules):
     assert _groups(extractor, rules, texts) == [[0, 1]]
 
 
+def test_dedup_small_place_in_a_known_town_area_merges(extractor, rules):
+    # a suburb no table holds ("Narangba", placed by "north of Brisbane") against a town whose
+    # province is known (Moreton Bay, Queensland): the suburb may lie in it when the capacity,
+    # the party and the country agree
+    texts = ["Harbourline Energy has started operating its 150 MW / 300 MWh battery in Narangba, "
+             "north of Brisbane, the company said.",
+             "The 300 MWh battery that Harbourline Energy built in Moreton Bay, Queensland, is now "
+             "energised and trading in the NEM."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+@pytest.mark.parametrize("a,b", [
+    # both provinces unknown: two towns
+    ("Harbourline Energy has started operating its 150 MW / 300 MWh battery in Narangba, north of "
+     "Brisbane, the company said.",
+     "Harbourline Energy's 150 MW / 300 MWh battery in Gladstone, Queensland, is now energised and "
+     "trading in the NEM."),
+    # one template around two places
+    ("Harbourline Energy's 150 MW / 300 MWh battery at Narangba, north of Brisbane, has begun "
+     "commercial operation.",
+     "Harbourline Energy's 150 MW / 300 MWh battery at Toowoomba, Queensland, has begun commercial "
+     "operation."),
+    # two areas, or a site against an area: one firm's two sites of one size
+    ("Kelvin Storage's 200 MW / 400 MWh Glenbervie battery in Aberdeenshire, Scotland, has begun "
+     "commercial operation.",
+     "Kelvin Storage says its 400 MWh Hawick site in the Scottish Borders is now commercially "
+     "operational."),
+])
+def test_dedup_places_not_known_to_nest_stay_apart(a, b, extractor, rules):
+    assert _groups(extractor, rules, [a, b]) == [[0], [1]]
+
+
 def test_dedup_loosely_stated_size_matches_the_exact_one(extractor, rules):
     texts = ["Enea has signed a contract with Fluence for a 130 MW / 489 MWh battery at its "
              "Kozienice power plant in Poland, the utility said on June 2.",
