@@ -36,6 +36,9 @@ DEFAULT_ROLE = {"developer": ("developer", 0.3), "utility": ("owner", 0.3),
                 "manufacturer": ("supplier", 0.6), "inverter_maker": ("supplier", 0.6),
                 "investor": ("investor", 0.3), "epc": ("integrator", 0.3),
                 "grid_operator": ("other", 0.2), "agency": ("other", 0.45)}
+# Gazetteer types of equipment makers: in a text about no project or plant (rules/entities.toml
+# fragment project_text) their products are the story and they are its manufacturer.
+MAKER_TYPES = frozenset({"cell_maker", "manufacturer", "inverter_maker", "integrator"})
 # Roles a gazetteer type never takes, whatever the cue: a developer sells its battery's output
 # and is not the offtaker even on the other side of "tolling agreement with".
 NEVER_ROLE = {"developer": frozenset({"offtaker"})}
@@ -251,6 +254,8 @@ class EntityExtractor:
         self.place_around = [(p, p.note) for p in ent.by_label("not_org") if p.note in ("place_after", "place_before")]
         self.not_org_after = [p for p in ent.by_label("not_org") if p.note == "after"]
         self.news_source = [(p, p.note or "before") for p in ent.by_label("news_source")]
+        self._project_text = re.compile(_expand(ent.fragments["project_text"], ent.fragments)) \
+            if "project_text" in ent.fragments else None
         self.role_cues = [(p, p.label.split(":")[1], p.note or "before") for p in ent.patterns
                           if p.label and p.label.startswith("role:")]
         self._role_scanner = LiteralScanner([p for p, _, _ in self.role_cues])
@@ -353,6 +358,7 @@ class EntityExtractor:
                         canonical, rule, typ = self._canonical(name, "model:en_core_web_sm#ORG")
                         mentions.append((a, b, canonical, rule, typ))
         mentions.sort()
+        projectless = self._project_text is not None and not self._project_text.search(text)
         out: dict[str, Organization] = {}
         strength: dict[str, float] = {}
         for a, b, name, rule, typ in mentions:
@@ -360,7 +366,7 @@ class EntityExtractor:
                 dropped.append(Dropped("organizations", text[a:b], a, b,
                                        "news agency or analyst named as the source, not a party", rule))
                 continue
-            role, role_rule, weight = self._role(text, a, b, typ)
+            role, role_rule, weight = self._role(text, a, b, typ, projectless)
             full_rule = rule + (f";{role_rule}" if role_rule else "")
             if name in out:
                 if weight > strength[name]:  # a later mention with a clearer cue decides the role
@@ -509,7 +515,8 @@ class EntityExtractor:
                 return True
         return False
 
-    def _role(self, text: str, a: int, b: int, typ: str | None) -> tuple[str, str | None, float]:
+    def _role(self, text: str, a: int, b: int, typ: str | None,
+              projectless: bool = False) -> tuple[str, str | None, float]:
         """The strongest role cue around the name, unless the gazetteer type's default is
         stronger; returns the role, its rule and its strength."""
         s0 = max(text.rfind(". ", 0, a) + 1, 0)
@@ -527,6 +534,8 @@ class EntityExtractor:
                     best = (p.weight, role, p.id)
         default = DEFAULT_ROLE.get(typ or "")
         if default and (best is None or best[0] <= default[1]):
+            if projectless and typ in MAKER_TYPES:
+                return "manufacturer", f"default-role:{typ}+entities.toml#project_text", default[1]
             return default[0], f"default-role:{typ}", default[1]
         if best is not None:
             return best[1], best[2], best[0]

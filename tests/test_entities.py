@@ -238,3 +238,35 @@ def test_entities_container_does_not_override_a_stated_country(extract):
     x = extract("A 20 MW battery was switched on near Richmond, Durham, in northern England.")
     assert list(x.countries) == ["GB"]
     assert ("Durham", "GB") in _locs(x)
+
+
+# Role classes: a utility that buys (a call for capacity, power flowing to it, a contract to
+# build and operate it awards) is the offtaker; a unit's parent takes no part; a possessive
+# before a long capacity figure still reads as the plant's; a maker in a text about no
+# project or plant is its products' manufacturer.
+@pytest.mark.parametrize("text, roles", [
+    ("Xcel Energy has issued a request for proposals for up to 600 MW of four-hour storage.",
+     {"Xcel Energy": "offtaker"}),
+    ("Duke Energy, the Carolinas utility, opened a call on Tuesday seeking long-duration storage.",
+     {"Duke Energy": "offtaker"}),
+    ("Acme Storage finished a 100 MW battery in Arizona, with power flowing to Arizona Public Service.",
+     {"Arizona Public Service": "offtaker"}),
+    ("Tata Power has awarded Acme Renewables a contract to build and operate a 250 MW battery in Pune.",
+     {"Tata Power": "offtaker", "Acme Renewables": "developer"}),
+    ("Acme Storage, a unit of Duke Energy, switched on a 50 MW battery in Florida.",
+     {"Duke Energy": "other"}),
+    ("Kalo Power's 300 MW / 1,200 MWh eight-hour Bluegum battery in Victoria is now online.",
+     {"Kalo Power": "owner"}),
+    ("Kalo Power's 300 MW / 1,200 MWh eight-hour Bluegum battery is due to start operating in 2028.",
+     {"Kalo Power": "developer"}),
+    ("CATL said its shipments rose 30% in the third quarter as car sales climbed.", {"CATL": "manufacturer"}),
+])
+def test_entities_role_classes_of_buyers_parents_and_makers(extract, text, roles):
+    got = _roles(extract(text))
+    assert {k: got.get(k) for k in roles} == roles
+
+
+# A maker in a story about a project or a supply deal keeps its supplier role.
+def test_entities_maker_in_a_supply_story_stays_supplier(extract):
+    x = extract("CATL signed a deal to supply LFP cells to a European utility over five years.")
+    assert _roles(x).get("CATL") == "supplier"
