@@ -612,13 +612,25 @@ class Deduplicator:
                          or _meet(a.towns, b.towns))):
                 return None
         elif not (same_place or same_name or parties):
-            # only a number and a country in common: the same event and closer wording needed
-            if not (_meet(a.countries, b.countries) and same_event):
+            # only a number and a country in common, or a size too precise to meet by chance
+            # ("616 MW / 2,464 MWh", where one outlet names neither party nor place): the same
+            # event and closer wording needed
+            if not (same_event and (_meet(a.countries, b.countries) or self._distinctive_size(a, b))):
                 return None
             cutoff = self.s.fact_merge_country_text_score
         score = fuzz.token_set_ratio(a.text, b.text, processor=fuzz_utils.default_process,
                                      score_cutoff=cutoff)
         return ("dedup:facts" if capacity else "dedup:facts-orgs") if score else None
+
+    def _distinctive_size(self, a: Facts, b: Facts) -> bool:
+        """Both headlines state a power and an energy, both agree, and one of the values has
+        distinctive_size_digits significant digits or more (616 MW / 2,464 MWh; not 100 MW /
+        200 MWh, a size many projects share)."""
+        if not (a.headline and b.headline and None not in a.headline and None not in b.headline):
+            return False
+        tol = self.s.approx_capacity_tolerance if a.approx or b.approx else self.s.capacity_tolerance
+        return (all(_values_agree(x, y, tol) for x, y in zip(a.headline, b.headline))
+                and max(_significant(v) for v in a.headline) >= self.s.distinctive_size_digits)
 
     def _event_group(self, event: str) -> str:
         """Events outlets use for the same moment share a group (settings: compatible_events)."""

@@ -60,6 +60,7 @@ class DedupSettings(Strict):
     capacity_tolerance: float = Field(ge=0, lt=1)
     approx_capacity_tolerance: float = Field(ge=0, lt=1)
     rounded_value_digits: int = Field(ge=1)
+    distinctive_size_digits: int = Field(ge=1)
     compatible_events: list[list[str]]
     plan_event_rules: list[str]
     role_slots: list[list[str]]

@@ -251,6 +251,20 @@ def test_dedup_places_not_known_to_nest_stay_apart(a, b, extractor, rules):
     assert _groups(extractor, rules, [a, b]) == [[0], [1]]
 
 
+@pytest.mark.parametrize("size,merged", [
+    # a power and an energy both precise (three significant digits) name one round's result even
+    # where neither text names a party or place; a round size (400 MW / 800 MWh) does not
+    ("437 MW / 1,748 MWh", True),
+    ("400 MW / 800 MWh", False),
+])
+def test_dedup_distinctive_size_at_one_event_merges(size, merged, extractor, rules):
+    texts = [f"The energy ministry has named the winning bidders for {size} of battery storage in its "
+             "second procurement window, with six projects selected.",
+             "Storage procurement window 2 preferred bidders: six projects, "
+             f"{size.replace(' ', '')} ..."]
+    assert _groups(extractor, rules, texts) == ([[0, 1]] if merged else [[0], [1]])
+
+
 def test_dedup_loosely_stated_size_matches_the_exact_one(extractor, rules):
     texts = ["Enea has signed a contract with Fluence for a 130 MW / 489 MWh battery at its "
              "Kozienice power plant in Poland, the utility said on June 2.",
