@@ -413,6 +413,7 @@ class Deduplicator:
         the snippet's own copy of the extraction's text (shared rather than kept twice).
         `share=False` skips `shared` (a worker process: the main process shares on arrival)."""
         sizes = tuple((c.power_mw, c.energy_mwh) for c in x.capacities if c.kind != "factory_annual")
+        factory = tuple((c.power_mw, c.energy_mwh) for c in x.capacities if c.kind == "factory_annual")
         headline = x.headline
         parties = tuple(Party(tuple(sys.intern(w) for w in o.name.casefold().split()),
                               _initials(o.text, o.name, endings=self.acronym_endings), o.role)
@@ -436,7 +437,7 @@ class Deduplicator:
             text=text if text == x.text else x.text,
             headline=(headline.power_mw, headline.energy_mwh) if headline else None,
             approx=any(c.qualifier != "exact" for c in x.capacities if c.kind != "factory_annual"),
-            sizes=sizes, event=x.event,
+            sizes=sizes, factory=factory, event=x.event,
             event_date=EventDate(when.value, when.precision) if when else None, parties=parties,
             countries=_small(x.countries), named_countries=named,
             towns=_small(place(p.name) for p in towns), regions=regions, town_regions=town_regions,
@@ -549,7 +550,7 @@ class Deduplicator:
         pairs += [(*a, "date", d) for a in anchors[:4] for d in when]
         keys: list[tuple] = []
         tol = self.s.approx_capacity_tolerance if f.approx else self.s.capacity_tolerance
-        for power, energy in f.sizes[:3]:
+        for power, energy in (*f.sizes[:3], *f.factory[:2]):
             for dim, value in (("energy", energy), ("power", power)):
                 if value:
                     # every bucket the tolerance reaches: 3,287 and 3,300 MWh share one
@@ -812,10 +813,14 @@ class Deduplicator:
         if (a.event and b.event and a.event != "other" and self._same_event(a.event, b.event)
                 and any(_sizes_match(x, y, tol, digits) for x in a.sizes for y in b.sizes)):
             return True
+        # a factory's yearly output, stated by both ("10 GWh of cells a year", "10GWh/yr"):
+        # agreement only (a phase's output and the plant's may differ)
+        if any(_sizes_match(x, y, tol, digits) for x in a.factory for y in b.factory):
+            return True
         return None
 
 
-SHARED_FIELDS = ("headline", "sizes", "event_date", "countries", "named_countries", "towns",
+SHARED_FIELDS = ("headline", "sizes", "factory", "event_date", "countries", "named_countries", "towns",
                  "regions", "town_regions", "districts", "landmarks", "phases", "site_ordinals",
                  "rounds", "names")
 
@@ -858,6 +863,7 @@ class Facts:
     lead_event: str | None = None  # the first done event the text tells (its main may come later)
     complete: bool = True  # not cut with "...": its words are all there
     rounds: tuple[str, ...] = ()  # which round of a tender ("tranche-II auction", "Bid Window 3")
+    factory: tuple[tuple[float | None, float | None], ...] = ()  # a factory's yearly output
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:

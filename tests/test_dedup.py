@@ -265,6 +265,15 @@ def test_dedup_distinctive_size_at_one_event_merges(size, merged, extractor, rul
     assert _groups(extractor, rules, texts) == ([[0, 1]] if merged else [[0], [1]])
 
 
+def test_dedup_factory_output_stated_by_both_agrees(extractor, rules):
+    # a factory's yearly output is no project size, but two texts that state the same one at the
+    # same town tell one opening
+    texts = ["Sodion Cells has opened a sodium-ion cell factory in Wuhu, Anhui province, with an "
+             "annual production capacity of 8 GWh for storage and scooters.",
+             "Sodion opens 8GWh/yr sodium-ion cell plant in Wuhu ..."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
 def test_dedup_loosely_stated_size_matches_the_exact_one(extractor, rules):
     texts = ["Enea has signed a contract with Fluence for a 130 MW / 489 MWh battery at its "
              "Kozienice power plant in Poland, the utility said on June 2.",
