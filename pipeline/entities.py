@@ -36,6 +36,8 @@ DEFAULT_ROLE = {"developer": ("developer", 0.3), "utility": ("owner", 0.3),
                 "manufacturer": ("supplier", 0.6), "inverter_maker": ("supplier", 0.6),
                 "investor": ("investor", 0.3), "epc": ("integrator", 0.3),
                 "grid_operator": ("other", 0.2), "agency": ("other", 0.45)}
+# The mark on a dateline or a firm's home that is the only place of a plant's story
+HOME_ONLY = "entities.py#home-only"
 # Gazetteer types of equipment makers: in a text about no project or plant (rules/entities.toml
 # fragment project_text) their products are the story and they are its manufacturer.
 MAKER_TYPES = frozenset({"cell_maker", "manufacturer", "inverter_maker", "integrator"})
@@ -608,6 +610,7 @@ class EntityExtractor:
             for f in kept:  # "in Brendale, north of Brisbane": the landmark is all there is
                 if parts[id(f)][1].endswith("#reference-point"):
                     project[id(f)] = True
+        home_only = self._home_is_the_site(text, kept, chosen, parts, project, demonym_countries)
         out: list[Location] = []
         for f in kept:
             cand = chosen[id(f)]
@@ -618,10 +621,27 @@ class EntityExtractor:
                 continue
             rule = cand.rule + (f";places.toml#{f.cue}" if f.cue and f.cue not in cand.rule else "")
             rule += f";places.toml#{cue.split('#')[-1]}" if cue else ""
+            rule += f";{HOME_ONLY}" if home_only and part == "home" else ""
             out.append(Location(text=f.surface, name=cand.name, country=cand.country,
                                 admin1=cand.admin1, start=f.a, end=f.b, rule=rule,
                                 is_project=project[id(f)], kind=cand.kind))
         return out
+
+    def _home_is_the_site(self, text, kept, chosen, parts, project, demonym_countries) -> bool:
+        """A story of a plant whose only places are its dateline and a firm's home ("DUBAI
+        (WAM) -- ... the Hatta plant", "PERTH -- Synergy, Western Australia's utility, opened a
+        call for 500 MW"), all of one country and no other country's demonym: that country is
+        the project's (project_countries reads the HOME_ONLY mark)."""
+        if not kept or any(project[id(f)] for f in kept) or self._project_text is None:
+            return False
+        if not all(parts[id(f)][1].endswith(("#find_dateline", "#dateline", "#possessive-before-firm"))
+                   or parts[id(f)][1].endswith("#adjective-before-company") and text.startswith("'s", f.b)
+                   for f in kept):
+            return False
+        if not any(parts[id(f)][1].endswith(("#find_dateline", "#dateline")) for f in kept):
+            return False  # "China's NDRC issued a plan targeting 180 GW": a policy, no site
+        countries = {chosen[id(f)].country for f in kept} | demonym_countries
+        return len(countries) == 1 and None not in countries and bool(self._project_text.search(text))
 
     def _extend_to_longer_name(self, text: str, found: list[_Found]) -> None:
         """A gazetteer place followed by words that make a longer known place is that place:
@@ -924,8 +944,10 @@ def _nested(inner: list[PlaceCandidate], outer: list[PlaceCandidate]) -> list[tu
 
 def project_countries(locations: list[Location]) -> list[str]:
     """The countries of the project: those of sub-national project places when the text names
-    any (a city or province is where the plant is), else those of the countries named."""
-    project = [p for p in locations if p.is_project and p.country]
+    any (a city or province is where the plant is), else those of the countries named, else
+    the one country of a dateline and a firm's home when they are all the text names."""
+    project = [p for p in locations if p.is_project and p.country] \
+        or [p for p in locations if p.country and p.rule.endswith(HOME_ONLY)]
     specific = [p for p in project if p.kind not in ("country", "region")]
     seen: list[str] = []
     for p in specific or project:

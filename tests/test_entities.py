@@ -270,3 +270,27 @@ def test_entities_role_classes_of_buyers_parents_and_makers(extract, text, roles
 def test_entities_maker_in_a_supply_story_stays_supplier(extract):
     x = extract("CATL signed a deal to supply LFP cells to a European utility over five years.")
     assert _roles(x).get("CATL") == "supplier"
+
+
+# A plant's story whose only places are its dateline and a firm's home gives their country; a
+# dateline beside another country's adjective, a market report or a policy gives none.
+@pytest.mark.parametrize("text, countries", [
+    ("DUBAI, March 3, 2025 (WAM) -- The utility said its 250 MW pumped-storage plant has entered operation.",
+     ["AE"]),
+    ("ADELAIDE, Feb 11 -- AGL, South Australia's largest retailer, opened a call for up to 300 MW of storage.",
+     ["AU"]),
+    ("SEOUL, July 30 (Yonhap) -- Acme Cells signed a deal to supply 4 GWh of batteries to a US company.", []),
+    ("DUBAI (WAM) -- Battery prices fell 20% last year, analysts said.", []),
+    ("Japan's industry ministry issued a plan on Friday targeting 20 GW of grid batteries by 2030.", []),
+])
+def test_entities_dateline_country_when_it_is_all_there_is(extract, text, countries):
+    assert list(extract(text).countries) == countries
+
+
+# A place's running total ("California now has about 13 GW installed") is a market, not a site.
+@pytest.mark.parametrize("text", [
+    "Batteries supplied a record 9 GW on Monday. California now has about 13 GW of installed battery capacity.",
+    "Texas added 4 GW of batteries in 2024, the most of any state.",
+])
+def test_entities_cumulative_total_is_a_market(extract, text):
+    assert list(extract(text).countries) == []
