@@ -543,7 +543,7 @@ class Deduplicator:
         heads += sorted({(i,) for p in f.parties for i in p.initials} - set(parties) - set(heads))
         anchors = ([("country", c) for c in f.countries] + [("party", p) for p in parties]
                    + [("place", p) for p in places] + [("name", n) for n in f.names]
-                   + [("party", h) for h in heads])
+                   + [("party", h) for h in heads] + [("round", r) for r in f.rounds])
         when = (f.event_date.value.isoformat(),) if f.event_date and f.event_date.value else ()
         pairs = [("party", p, "place", q) for p in parties[:3] for q in places[:3]]
         pairs += [(*a, "event", e) for a in anchors[:4] for e in event]
@@ -596,7 +596,8 @@ class Deduplicator:
         same_place = (_meet(a.towns + a.landmarks, b.towns + b.landmarks)
                       or _meet(a.regions, b.regions))
         same_name = (_meet(a.names, b.names) or _meet(a.names, _party_heads(b.parties))
-                     or _meet(b.names, _party_heads(a.parties)))
+                     or _meet(b.names, _party_heads(a.parties))
+                     or _meet(a.rounds, b.rounds))  # the same round of a tender ("Phase-IV auction")
         # "other" (a fire, a record) says nothing about which story it is
         same_event = bool(a.event and b.event and a.event != "other"
                           and self._same_event(a.event, b.event))

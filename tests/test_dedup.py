@@ -482,6 +482,21 @@ def test_dedup_tender_round_told_two_ways_merges(texts, extractor, rules):
     assert _groups(extractor, rules, texts) == [[0, 1]]
 
 
+@pytest.mark.parametrize("round_b,merged", [
+    # the same round of a tender named two ways is one more fact in common; another round differs
+    ("second-phase", True),
+    ("third-phase", False),
+])
+def test_dedup_same_tender_round_agrees(round_b, merged, extractor, rules):
+    texts = ["Karnataka Power Transmission Corporation Limited (KPTCL) has announced the results of "
+             "its Phase-II auction for 300 MW / 600 MWh of standalone battery storage, with the "
+             "lowest tariff at Rs 2.1 lakh per MW per month.",
+             "The southern state's transmission utility has picked the winners for 0.3 GW / 0.6 GWh "
+             f"of standalone battery storage in its {round_b} auction, with the lowest bid at Rs 2.1 "
+             "lakh per MW per month ..."]
+    assert _groups(extractor, rules, texts) == ([[0, 1]] if merged else [[0], [1]])
+
+
 def test_dedup_phase_words_come_from_the_rules(rules):
     dd = Deduplicator(rules)
     assert dd._phases("Phase II of the battery is running.") == dd._phases("Phase two is running.") \
