@@ -61,6 +61,8 @@ CASES = [
      "at three sites in Chile by June 2026.", "2025-09-01", "order", None),
     ("Hithium won an order for 1 GWh of cells from a US developer last month, to be shipped in "
      "two batches by March 2026.", "2025-09-01", "order", "2025-08"),
+    ("Acme energised the first battery to be owned by a council in Wales on May 3.", "2025-06-20",
+     "grid_connection", "2025-05-03"),
     ("Acme has signed a contract for a 100 MW battery near Leeds that is due to be connected in "
      "2027, the company said on Monday.", "2025-09-03", "agreement", "2025-09-01"),
     # power sent to the grid is a grid connection, however it is sent; cells sent abroad export
