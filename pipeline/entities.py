@@ -360,7 +360,8 @@ class EntityExtractor:
                         canonical, rule, typ = self._canonical(name, "model:en_core_web_sm#ORG")
                         mentions.append((a, b, canonical, rule, typ))
         mentions.sort()
-        projectless = self._project_text is not None and not self._project_text.search(text)
+        projectless = (self._project_text is not None and any(m[4] in MAKER_TYPES for m in mentions)
+                       and not self._project_text.search(text))
         out: dict[str, Organization] = {}
         strength: dict[str, float] = {}
         for a, b, name, rule, typ in mentions:
@@ -595,7 +596,8 @@ class EntityExtractor:
         # the countries the text states: a country, province or region it names (a city of
         # one country's table may be a namesake of another's: "Durham" is in North Carolina)
         stated = {c.country for f in kept if f.cands and all(c.kind in BROAD_KINDS for c in f.cands)
-                  and len({c.country for c in f.cands}) == 1 for c in f.cands[:1]} - {None}
+                  and len({c.country for c in f.cands}) == 1 for c in f.cands[:1]} - {None} \
+            if any(f.container is not None for f in kept) else set()
         chosen = self._resolve(kept, context, stated)
         firms = {o.start for o in orgs}
         parts = {id(f): ("home", "places.toml#find_dateline") if f.cue == "find_dateline"
