@@ -25,7 +25,9 @@ CASES = [
      "agreements for 1.2 GW of storage in Chile.", "2025-06-12", "tender_award", "2025-06-10"),
     ("Five pumped-hydro and battery schemes have won 25-year cap-and-floor contracts from Ofgem, "
      "the regulator said on Monday.", "2025-06-12", "tender_award", "2025-06-09"),
-    # a supplier's contracts stay orders
+    # a supplier's contracts stay orders, or at least no award
+    ("Nidec won contracts from two utilities in Italy for a total of 300 MWh.", "2025-06-12",
+     None, None),
     ("Fluence has won contracts to supply 2 GWh of batteries to two German utilities.",
      "2025-06-12", "order", None),
     ("Wartsila won supply contracts for three 100 MW batteries in Texas.", "2025-06-12", "order",
@@ -70,6 +72,8 @@ CASES = [
      "2025-03-20", "grid_connection", "2025-03-03"),
     ("Acme's 50 MW battery in Ohio started feeding into the PJM grid last week.", "2025-03-20",
      "grid_connection", "2025-03-13"),
+    ("The battery began supplying the local grid in April.", "2025-06-20", "grid_connection",
+     "2025-04"),
     ("CATL began exporting sodium-ion cells to Europe in May.", "2025-06-20", "export", "2025-05"),
     # an agreement to work together is a partnership
     ("Enel and Sumitomo signed a memorandum of understanding on Monday to jointly develop 500 MW "
