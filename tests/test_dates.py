@@ -132,6 +132,8 @@ CASES = [
      [("2031", "year", "other")]),
     ("The plant could start operating as early as next year.", "2025-04-15",
      [("2026", "year", "event")]),
+    ("The second phase will double the plant's capacity to 400 MW in 2026.", None,
+     [("2026", "year", "event")]),
     # half of the year with no year named: the current year
     ("Sungrow shipped 9 GWh of systems in the first half, up 40%.", "2025-08-28",
      [("2025", "year", "other")]),
