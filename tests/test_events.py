@@ -55,6 +55,9 @@ CASES = [
     ("Maharashtra's state utility has awarded Tata Power a contract to build a 250 MW / 500 MWh "
      "battery near Pune, officials said on Tuesday. The winning bid was Rs 2.2 lakh per MW per "
      "month.", "2025-07-16", "tender_award", "2025-07-15"),
+    # nor is a contract of another kind, with another party
+    ("Acme's 100 MW battery was among the winners of the state's first storage auction. It "
+     "signed a supply agreement with Tesla on May 5.", "2025-06-20", "tender_award", None),
     # a contract still to come is no telling of the award
     ("Acme was named the preferred bidder for a 100 MW battery in Wales. It expects to sign a "
      "supply agreement with Tesla in March.", "2025-01-16", "tender_award", None),
