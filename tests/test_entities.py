@@ -294,3 +294,15 @@ def test_entities_dateline_country_when_it_is_all_there_is(extract, text, countr
 ])
 def test_entities_cumulative_total_is_a_market(extract, text):
     assert list(extract(text).countries) == []
+
+
+# Firms known by a short name or missing from the gazetteer: "ReNew" (ReNew Power), "Lloyds"
+# (Lloyds Banking Group), Canadian and Indian power producers and contractors.
+@pytest.mark.parametrize("text, name", [
+    ("ReNew has switched on a 150 MWh battery at its hybrid plant in Rajasthan.", "ReNew Power"),
+    ("Acme Storage borrowed £300 million from lenders including Lloyds.", "Lloyds Banking Group"),
+    ("Capital Power will build a 250 MW battery in Ontario.", "Capital Power"),
+    ("SECI awarded 250 MW of storage to Gensol Engineering on Monday.", "Gensol Engineering"),
+])
+def test_entities_short_names_and_missing_power_producers(extract, text, name):
+    assert name in {o.name for o in extract(text).organizations}
