@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .records import Capacity, DateMention, EventMention, Technology
 from .prefilter import Hits, LiteralScanner
@@ -207,15 +209,16 @@ def _distance(text: str, d: DateMention, e: EventMention) -> tuple[bool, int]:
     return b > a and CLAUSE_BREAK.search(text, a, b) is not None, max(b - a, 0)
 
 
-def _background_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8)  # a snippet's cues and then its event date ask for the same text
+def _background_spans(text: str) -> tuple[tuple[int, int], ...]:
     ends = [m.end() for m in SENTENCE_END.finditer(text)] + [len(text)]
     spans = []
     for m in BACKGROUND.finditer(text):
         s1 = ends[bisect.bisect_right(ends, m.start())]
         end = CLAUSE_END.search(text, m.end(), s1)
         spans.append((m.start(), end.start() if end else s1))
-    return spans
+    return tuple(spans)
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
