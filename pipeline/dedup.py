@@ -1002,6 +1002,7 @@ def _sizes_match(x: tuple, y: tuple, tol: float, digits: int | None = None) -> b
     return True if shared else None
 
 
+@lru_cache(maxsize=1 << 16)  # level 2 compares the same few values over and over
 def _values_agree(x: float, y: float, tol: float, digits: int | None = None) -> bool:
     """Within the tolerance, or one value is the other rounded to its own significant digits
     when it has at least `digits` of them ("1.4 GWh" for 1,416 MWh; not "400 MWh" for 409).
