@@ -137,6 +137,21 @@ CASES = [
     # half of the year with no year named: the current year
     ("Sungrow shipped 9 GWh of systems in the first half, up 40%.", "2025-08-28",
      [("2025", "year", "other")]),
+    # datelines written with a dash after the place, captions with "pictured on", a company's
+    # financial period, an outside incident named by its day, a target whose figure came first
+    ("Madrid, Spain - 3 March 2025 - Solaria signed a deal for a 60 MW battery.", "2025-03-03",
+     [("2025-03-03", "day", "publication")]),
+    ("Lyon, France – 9 October 2025 – Voltalia started work on a 40 MW / 80 MWh battery.",
+     "2025-10-09", [("2025-10-09", "day", "publication")]),
+    ("The battery hall, photographed on May 2, 2025. The 80 MWh unit came online in June.",
+     "2025-09-01", [("2025-05-02", "day", "caption"), ("2025-06", "month", "event")]),
+    ("Fluence said its order intake rose. Net income reached $40 million in the third quarter, "
+     "and revenue was 1.2 billion euros in the first half.", "2025-11-10",
+     [("2025-07", "quarter", "other"), ("2025", "year", "other")]),
+    ("Grid operators restored power after the 14 June outage; the 50 MW battery went online "
+     "on 2 July.", "2025-08-01", [("2025-06-14", "day", "other"), ("2025-07-02", "day", "event")]),
+    ("The 30 MW plant will help absorb the 5 GW of wind the state intends to connect by 2032.",
+     "2025-05-01", [("2032", "year", "other")]),
     # not dates
     ("The five-month trial ran through the first half of the decade.", "2025-06-10", []),
     ("A 20-year contract for a 4-hour, 100 MW battery running 24/7 with Tier 1 cells.", None, []),
