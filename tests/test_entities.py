@@ -306,3 +306,26 @@ def test_entities_cumulative_total_is_a_market(extract, text):
 ])
 def test_entities_short_names_and_missing_power_producers(extract, text, name):
     assert name in {o.name for o in extract(text).organizations}
+
+
+# Role cues that carried over poorly to never-studied files: the lead of a lender group invests,
+# a grid operator or utility buying services or capacity is the offtaker, a firm picked "to
+# supply and build" integrates, one picked "to build" a battery develops it.
+@pytest.mark.parametrize("text, name, role", [
+    ("The 80 MW project in Alberta was funded with $95 million from a syndicate of banks led by BNP Paribas.",
+     "BNP Paribas", "investor"),
+    ("Kestrel Storage said the debt came from lenders led by Rabobank and closed in June.",
+     "Rabobank", "investor"),
+    ("The 60 MW battery in Finland will deliver grid-forming stability services to Fingrid.",
+     "Fingrid", "offtaker"),
+    ("The plant will deliver resource adequacy to Duke Energy from 2027.", "Duke Energy", "offtaker"),
+    ("Both batteries in Victoria hold capacity contracts with the Australian Energy Market Operator.",
+     "AEMO", "offtaker"),
+    ("Greenko said it secured 300 MWh from NTPC in the latest storage round.", "NTPC", "offtaker"),
+    ("Duke Energy has chosen Wartsila to supply and install a 120 MW battery in North Carolina.",
+     "Wartsila", "integrator"),
+    ("Powin installed the system at the substation in Oregon last month.", "Powin", "integrator"),
+    ("Xcel Energy has selected Arevon to build a 200 MW battery in Colorado.", "Arevon", "developer"),
+])
+def test_entities_role_cues_for_lenders_buyers_and_builders(extract, text, name, role):
+    assert _roles(extract(text)).get(name) == role
