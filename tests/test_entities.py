@@ -329,3 +329,19 @@ def test_entities_short_names_and_missing_power_producers(extract, text, name):
 ])
 def test_entities_role_cues_for_lenders_buyers_and_builders(extract, text, name, role):
     assert _roles(extract(text)).get(name) == role
+
+
+# Real firms of the storage market beside batteries (turbine makers, engineering contractors,
+# market operators, banks) and the names their units go by: found whole, under one canonical name.
+@pytest.mark.parametrize("text, name", [
+    ("Nordex will deliver 12 turbines to the hybrid wind and battery park in Brandenburg.", "Nordex"),
+    ("Voith Hydro won the contract for two pump-turbines at the 600 MW plant in Bavaria.", "Voith"),
+    ("Sener will act as EPC contractor for the 100 MW molten-salt storage plant in Chile.", "Sener"),
+    ("The power conversion system comes from Nidec Conversion, the company said.", "Nidec"),
+    ("MEIL completed a 100 MW battery in Andhra Pradesh.", "Megha Engineering and Infrastructures"),
+    ("Bank Leumi arranged the NIS 900 million loan for the 300 MWh project in the Negev.", "Bank Leumi"),
+    ("The Korea Power Exchange will dispatch the 48 MW battery on Jeju island.", "Korea Power Exchange"),
+    ("Huaneng Group started building a 200 MWh battery in Gansu.", "China Huaneng"),
+])
+def test_entities_gazetteer_firms_beside_storage(extract, text, name):
+    assert name in {o.name for o in extract(text).organizations}
