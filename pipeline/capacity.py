@@ -150,6 +150,9 @@ class CapacityExtractor:
         self.kinds = [(p, p.label.split(":")[1], p.note or "before") for p in ps.patterns
                       if p.label and p.label.startswith("kind:")]
         self._scanner = LiteralScanner([*self.shared, *self.quantities, *self.durations])
+        # Kind cues are asked once per quantity; their literals, found in one scan of the
+        # quantity's context, skip most of them (~35 cues: each regex run cost ~0.3 us a quantity).
+        self._kind_scanner = LiteralScanner([p for p, _, _ in self.kinds])
 
     # -------------------------------------------------------------- public
     def __call__(self, text: str) -> tuple[list[Capacity], list[Dropped]]:
@@ -304,7 +307,10 @@ class CapacityExtractor:
         before = text[max(s0, q.start - w):q.start]
         after = text[q.end:min(s1, q.end + w)]
         around = f"{before} QTY {after}"
+        hits = self._kind_scanner.scan(around)  # every window lies inside `around`
         for pattern, kind, side in self.kinds:
+            if not hits.allows(pattern):
+                continue
             window = before if side == "before" else after if side == "after" else around
             if pattern.regex.search(window):
                 return kind, pattern.id
