@@ -345,3 +345,22 @@ def test_entities_role_cues_for_lenders_buyers_and_builders(extract, text, name,
 ])
 def test_entities_gazetteer_firms_beside_storage(extract, text, name):
     assert name in {o.name for o in extract(text).organizations}
+
+
+# A firm that starts a project in other words ("took a final investment decision", "announced
+# financial close", "on Tuesday broke ground") develops it, utilities too; a parent named as
+# "X, part of Y" or "Y's battery arm" takes no part of its own.
+@pytest.mark.parametrize("text, name, role", [
+    ("Iberdrola took a final investment decision on a 150 MW battery in Extremadura.", "Iberdrola",
+     "developer"),
+    ("Duke Energy has reached FID on its 100 MW battery in South Carolina.", "Duke Energy", "developer"),
+    ("Kestrel Renewables today announced financial close for a 400 MWh battery in Scotland.",
+     "Kestrel Renewables", "developer"),
+    ("EnBW (EBW) on Tuesday broke ground on a 100 MW battery near Philippsburg.", "EnBW", "developer"),
+    ("Harmony Energy, part of Foresight Group, energised a 100 MW battery in Yorkshire.", "Foresight Group",
+     "other"),
+    ("Volta Cells, the Mahindra Group's battery arm, will start trial production in Pune.", "Mahindra Group",
+     "other"),
+])
+def test_entities_role_cues_for_starts_and_parents(extract, text, name, role):
+    assert _roles(extract(text)).get(name) == role
