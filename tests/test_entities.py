@@ -364,3 +364,17 @@ def test_entities_gazetteer_firms_beside_storage(extract, text, name):
 ])
 def test_entities_role_cues_for_starts_and_parents(extract, text, name, role):
     assert _roles(extract(text)).get(name) == role
+
+
+# Names the cues missed: Finnish "X Voima" (power), "X Power Exchange", and a subject whose
+# verb comes after a time ("last week", "on Monday"); that verb still gives its role.
+@pytest.mark.parametrize("text, name, role", [
+    ("Kymen Voima has ordered a 20 MW battery for a site in Kotka.", "Kymen Voima", "developer"),
+    ("The Japan Electric Power Exchange will trade the output of the 50 MW battery.",
+     "Japan Electric Power Exchange", "other"),
+    ("Nordic Grid Storage last week commissioned a 30 MW battery in Oulu.", "Nordic Grid Storage", "owner"),
+    ("Baltic Battery Partners on Monday energised a 60 MW battery near Riga.", "Baltic Battery Partners",
+     "developer"),
+])
+def test_entities_names_and_subjects_the_cues_missed(extract, text, name, role):
+    assert _roles(extract(text)).get(name) == role
