@@ -378,3 +378,14 @@ def test_entities_role_cues_for_starts_and_parents(extract, text, name, role):
 ])
 def test_entities_names_and_subjects_the_cues_missed(extract, text, name, role):
     assert _roles(extract(text)).get(name) == role
+
+
+# The utility that signs an energy storage, resource adequacy or offtake agreement buys the
+# battery's service, as with a tolling agreement.
+@pytest.mark.parametrize("text, name", [
+    ("Arizona Public Service has signed a 20-year energy storage agreement with Plus Power for a 200 MW battery.",
+     "Arizona Public Service"),
+    ("PG&E signed a 15-year resource adequacy contract with Vistra for a 100 MW battery.", "PG&E"),
+])
+def test_entities_signer_of_a_storage_agreement_is_the_offtaker(extract, text, name):
+    assert _roles(extract(text)).get(name) == "offtaker"
