@@ -67,6 +67,7 @@ CASES = [
     ("30 clinics, each with 20 kWp of panels and 60 kWh of batteries",
      [(0.02, None, "other"), (None, 0.06, "other")]),
     ("its third award after it won 250 MWh in March", [(None, 250, "other")]),
+    ('Nio showed a 640 kW "ultra-fast charging" unit for its sedans.', [(0.64, None, "other")]),
     # kinds: storage added to a plant of stated size is the project
     ("The hybrid site went live, adding 600 MWh of battery storage to 150 MWp of solar.",
      [(None, 600, "project"), (150, None, "other")]),

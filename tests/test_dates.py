@@ -152,6 +152,8 @@ CASES = [
      "on 2 July.", "2025-08-01", [("2025-06-14", "day", "other"), ("2025-07-02", "day", "event")]),
     ("The 30 MW plant will help absorb the 5 GW of wind the state intends to connect by 2032.",
      "2025-05-01", [("2032", "year", "other")]),
+    ("The region's solar fleet surpassed 12 GW in 2024; the 90 MW battery opened on 3 May.",
+     "2025-06-01", [("2024", "year", "other"), ("2025-05-03", "day", "event")]),
     # not dates
     ("The five-month trial ran through the first half of the decade.", "2025-06-10", []),
     ("A 20-year contract for a 4-hour, 100 MW battery running 24/7 with Tier 1 cells.", None, []),
