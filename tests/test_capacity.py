@@ -68,6 +68,8 @@ CASES = [
      [(0.02, None, "other"), (None, 0.06, "other")]),
     ("its third award after it won 250 MWh in March", [(None, 250, "other")]),
     ('Nio showed a 640 kW "ultra-fast charging" unit for its sedans.', [(0.64, None, "other")]),
+    ("The 20 MW battery is online. Related: Ohio's biggest 300 MW battery wins approval",
+     [(20, None, "project"), (300, None, "other")]),
     # kinds: storage added to a plant of stated size is the project
     ("The hybrid site went live, adding 600 MWh of battery storage to 150 MWp of solar.",
      [(None, 600, "project"), (150, None, "other")]),

@@ -154,6 +154,9 @@ CASES = [
      "2025-05-01", [("2032", "year", "other")]),
     ("The region's solar fleet surpassed 12 GW in 2024; the 90 MW battery opened on 3 May.",
      "2025-06-01", [("2024", "year", "other"), ("2025-05-03", "day", "event")]),
+    ("The 40 MW battery opened on 2 May. Read more: Britain's biggest batteries of 2024 | "
+     "Webinar on 12 June 2025: storage finance", "2025-05-20",
+     [("2025-05-02", "day", "event"), ("2024", "year", "other"), ("2025-06-12", "day", "other")]),
     # not dates
     ("The five-month trial ran through the first half of the decade.", "2025-06-10", []),
     ("A 20-year contract for a 4-hour, 100 MW battery running 24/7 with Tier 1 cells.", None, []),
