@@ -389,3 +389,16 @@ def test_entities_names_and_subjects_the_cues_missed(extract, text, name, role):
 ])
 def test_entities_signer_of_a_storage_agreement_is_the_offtaker(extract, text, name):
     assert _roles(extract(text)).get(name) == "offtaker"
+
+
+# A letter of award: its issuer buys the battery's service, its holder builds it; Indian state
+# bodies named "... Nigam" (corporation) are institutions.
+@pytest.mark.parametrize("text, roles", [
+    ("Gujarat Urja Vikas Nigam (GUVNL) has issued letters of award to Mumbai-based Kestrel Renewables for a 300 MW battery.",
+     {"Gujarat Urja Vikas Nigam": "offtaker", "Kestrel Renewables": "developer"}),
+    ("Maharashtra State Electricity Distribution Company issued an LoA to Avaada for 500 MWh of storage.",
+     {"Maharashtra State Electricity Distribution Company": "offtaker"}),
+])
+def test_entities_letter_of_award_sides(extract, text, roles):
+    got = _roles(extract(text))
+    assert {k: got.get(k) for k in roles} == roles
