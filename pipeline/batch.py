@@ -79,7 +79,7 @@ class _Pending:
     merge_rules: tuple[str, ...]
 
 
-class Announcements(Sequence[Announcement]):
+class Announcements(pio.RowSequence[Announcement]):
     """The announcements of a run in id order; each one's extraction is read back from the
     spill store when it is asked for, so a million of them do not sit in memory at once."""
 
@@ -90,9 +90,7 @@ class Announcements(Sequence[Announcement]):
     def __len__(self) -> int:
         return len(self._pending)
 
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+    def row(self, i: int) -> Announcement:
         p = self._pending[i]
         return Announcement(announcement_id=p.announcement_id, text=p.text, input_ids=p.input_ids,
                             source_urls=p.source_urls, published=p.published,
@@ -100,7 +98,7 @@ class Announcements(Sequence[Announcement]):
                             merge_rules=p.merge_rules)
 
 
-class _Subset(Sequence[Snippet]):
+class _Subset(pio.RowSequence[Snippet]):
     """Some snippets of a sequence, by index, read when asked for (not copied out at once)."""
 
     def __init__(self, snippets: Sequence[Snippet], indices: Sequence[int]):
@@ -109,13 +107,11 @@ class _Subset(Sequence[Snippet]):
     def __len__(self) -> int:
         return len(self._indices)
 
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+    def row(self, i: int) -> Snippet:
         return self._snippets[self._indices[i]]
 
 
-class _LinkColumns(Sequence[SnippetLink]):
+class _LinkColumns(pio.RowSequence[SnippetLink]):
     """Every snippet's link, in the snippets' order, as columns (its announcement, its
     similarity, its rule as a code); each is read back as a `SnippetLink` around its snippet,
     so a million links are no million objects."""
@@ -142,9 +138,7 @@ class _LinkColumns(Sequence[SnippetLink]):
     def __len__(self) -> int:
         return len(self._snippets)
 
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+    def row(self, i: int) -> SnippetLink:
         return SnippetLink(self._snippets[i], self._announcement_ids[self._announcement[i]],
                            float(self._similarity[i]), self._rules[self._rule[i]])
 

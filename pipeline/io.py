@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -28,6 +29,7 @@ SUFFIXES = TEXT_SUFFIXES | ROW_SUFFIXES
 OUTPUT_FILES = ("announcements.parquet", "snippets.parquet", "rejects.parquet")
 MARKER = ".announce-run.json"
 PREVIEW = 300
+T = TypeVar("T")
 
 
 def discover(paths: Iterable[str | Path]) -> Iterator[Path | Reject]:
@@ -310,6 +312,23 @@ class SpillStore:
         return 0 <= key < len(self._pos) and self._pos[key] >= 0
 
 
+class RowSequence(Sequence[T]):
+    """A read-only sequence whose rows are made when asked for (from columns, a spill file):
+    a subclass gives `__len__` and `row(i)`; negative indices and slices work as on a list."""
+
+    def row(self, i: int) -> T:
+        raise NotImplementedError
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self.row(j) for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self.row(i)
+
+
 class _Strings:
     """Many strings in one UTF-8 buffer with an end offset each: 8 bytes of overhead a string
     where a Python string object costs about 50. `None` is kept apart from the empty string.
@@ -355,7 +374,7 @@ class _Strings:
         return data.decode("utf-8", "surrogatepass")
 
 
-class SnippetTable(Sequence[Snippet]):
+class SnippetTable(RowSequence[Snippet]):
     """A run's snippets held column by column, each read back as a `Snippet` when asked for.
     A million snippets as objects cost ~630 bytes each, half of it the text and most of the
     rest object headers around short ids and urls; here the texts wait in a temporary file
@@ -376,11 +395,7 @@ class SnippetTable(Sequence[Snippet]):
     def __len__(self) -> int:
         return len(self._lines)
 
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
+    def row(self, i: int) -> Snippet:
         flags = self._flags[i]
         return Snippet(self._ids[i], self._input_ids[i], self._files[self._file_of[i]],
                        self._lines[i], self._texts[i], self._urls[i],
