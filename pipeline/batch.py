@@ -165,7 +165,8 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
         def facts(i: int) -> Extraction:
             if i in store:
                 return store.get(i)
-            x = extractor(snippets[i].text, snippets[i].published, normalised=True)
+            s = snippets[i]
+            x = extractor(s.text, s.published, normalised=True)
             store.put(i, x)
             return x
 
@@ -210,7 +211,7 @@ def process(snippets: Sequence[Snippet], rules: Rules, extractor: Extractor, *,
     links = _LinkColumns(snippets)
     for c in merged:
         members = [snippets[m] for m in c.members]
-        kept = snippets[c.kept]
+        kept = members[c.members.index(c.kept)]
         earlier = sorted({prior_ids[s.snippet_id] for s in members if s.snippet_id in prior_ids})
         aid = earlier[0] if earlier else announcement_id(kept.text)
         dates = [s.published for s in members if s.published]

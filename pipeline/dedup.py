@@ -1153,9 +1153,12 @@ def _dates_compatible(a, b) -> bool:
 
 
 def most_complete(snippets: Sequence[Snippet], members: Sequence[int]) -> int:
-    """The kept snippet: untruncated before truncated, then the longest, then the smallest text."""
-    return min(members, key=lambda i: (snippets[i].truncated_start or snippets[i].truncated_end,
-                                       -len(snippets[i].text), snippets[i].text))
+    """The kept snippet: untruncated before truncated, then the longest, then the smallest text.
+    Each member is read once (a snippet table reads its text back from disk)."""
+    def completeness(i: int) -> tuple:
+        s = snippets[i]
+        return s.truncated_start or s.truncated_end, -len(s.text), s.text
+    return min(members, key=completeness)
 
 
 def similarity(a: str, b: str) -> float:
