@@ -1,7 +1,8 @@
 """Dates: every date expression as a value with its precision and role.
 
-Candidate spans come from rules/dates.toml. Absolute day dates are parsed by dateparser (one
-parser, built once, memoised); relative and coarse forms are resolved by calendar arithmetic
+Candidate spans come from rules/dates.toml. Absolute day dates are read from the span's own
+month, day and year groups by table, and by dateparser (one parser, built once, memoised) where
+the tables do not know a form; relative and coarse forms are resolved by calendar arithmetic
 against the snippet's base date, which is the publication date or the snippet's own dateline.
 
 Tense (for dates without a year, weekdays and bare quarters) is read per clause: the later of a
@@ -75,7 +76,7 @@ def _month(text: str) -> int | None:
 
 
 def _day(text: str) -> int | None:
-    t = text.strip().casefold()
+    t = " ".join(text.split()).casefold().replace(" ", "-")  # "twenty first" = "twenty-first"
     if t in ORDINALS:
         return ORDINALS[t]
     digits = re.match(r"\d+", t)
@@ -326,14 +327,20 @@ class DateExtractor:
         label = pattern.label
         if label == "day":
             y, mo, d = self._year(g.get("year")), _month(g["month"]) or _num(g["month"]), _day(g["day"])
-            if not (y and mo and d):
+            if y and mo and d:
+                # The month and ordinal tables settle the usual forms without a parser (they
+                # agree with dateparser on every day 1950-2100; tests/test_dates.py checks a
+                # sample), and the calendar refuses "February 30".
+                value = _safe_date(y, mo, d)
+            elif y:
+                # A month or day form that the rules allow but the tables do not know:
+                # dateparser reads the words as written, or refuses them; the year stays the
+                # one the settings allow.
+                value = self._parse_day(m.group())
+                value = value if value and value.year == y else None
+            else:
                 return None
-            value = _safe_date(y, mo, d)
-            if value is None:
-                return None
-            # dateparser confirms the written form (and rejects "February 30").
-            parsed = self._parse_day(f"{d} {calendar.month_name[mo]} {y}")
-            return Resolved(parsed or value, "day") if parsed else None
+            return Resolved(value, "day") if value else None
         if label == "day_numeric":
             a, b, y = int(g["a"]), int(g["b"]), self._year(g["year"])
             if y is None:

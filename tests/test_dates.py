@@ -2,6 +2,7 @@
 policy for dates without a year, and property round-trips over written forms."""
 import calendar
 import datetime as dt
+import functools
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -204,6 +205,23 @@ def test_dates_day_forms_round_trip(d, form, pub, dates):
     assert [(x.value, x.precision, x.text) for x in got] == [(d, "day", written)]
 
 
+@functools.lru_cache(maxsize=1)
+def _day_parser():
+    from pipeline.dates import build_day_parser
+    return build_day_parser()
+
+
+@settings(max_examples=200, deadline=None)
+@given(d=days, form=st.integers(0, 4))
+def test_dates_day_tables_agree_with_dateparser(d, form, dates):
+    """The month and day tables that read day dates give what dateparser reads from the
+    same words (it is the oracle here, and the reader of forms the tables do not know)."""
+    written = _render_day(d, form)
+    oracle = _day_parser().get_date_data(written)
+    got = dates(f"The battery entered service on {written}.", None)
+    assert [x.value for x in got] == [oracle.date_obj.date()]
+
+
 @settings(max_examples=300, deadline=None)
 @given(d=days, form=st.integers(0, 6), pub=publication)
 def test_dates_coarse_forms_round_trip(d, form, pub, dates):
@@ -259,3 +277,9 @@ def test_dates_event_date_of_the_event_told_again(text, published, want, extract
     x = extract(text, dt.date.fromisoformat(published))
     got = (x.event_date.value, x.event_date.precision) if x.event_date else None
     assert got == ((_value(want[0]), want[1]) if want else None), x.event_date
+
+
+def test_dates_spelled_ordinals_with_a_space(dates):
+    got = dates("The contract was signed on the twenty first of May 2025, and the plant on the "
+                "thirty first of June 2025 never existed.", None)
+    assert [(x.text, x.value) for x in got] == [("the twenty first of May 2025", dt.date(2025, 5, 21))]
