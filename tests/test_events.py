@@ -70,6 +70,14 @@ CASES = [
      "grid_connection", "2025-05-03"),
     ("Acme has signed a contract for a 100 MW battery near Leeds that is due to be connected in "
      "2027, the company said on Monday.", "2025-09-03", "agreement", "2025-09-01"),
+    # a start of operation still expected, told after a deal, dates the start, not the deal;
+    # a cue that is itself the subject ("trial production is set to begin") keeps its date
+    ("Avista signs tolling deal for 480 MWh Idaho battery ... the 120 MW project from Northwind "
+     "is expected to start up in 2027 ...", "2025-09-03", "agreement", None),
+    ("Acme closed financing for its 80 MW Wrexham battery on Monday; the site is expected to "
+     "begin commercial operation in 2026.", "2025-09-03", "financing", "2025-09-01"),
+    ("The trial production at the Debrecen cell plant is set to begin Sept. 22, the company "
+     "said.", "2025-09-03", "trial_production", "2025-09-22"),
     # power sent to the grid is a grid connection, however it is sent; cells sent abroad export
     ("The 100 MW Blackhillock battery began exporting to the grid on March 3, its owner said.",
      "2025-03-20", "grid_connection", "2025-03-03"),
