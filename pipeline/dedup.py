@@ -175,6 +175,8 @@ class Deduplicator:
             lambda word: any(p.search(word) for p in self.key_patterns))
         self._keys_words = lru_cache(maxsize=1 << 12)(self._text_keys_words)
         self.role_slots = {role: "|".join(slot) for slot in self.s.role_slots for role in slot}
+        kinds = set(self.s.bystander_types)
+        self.bystanders = frozenset(o.name.casefold() for o in rules.organizations if o.type in kinds)
         # a text cut with "..." (normalise.toml truncation marks) may have lost its event words
         self.truncation_marks = [p.regex for p in rules["normalise"].patterns
                                  if p.label in ("truncation_start", "truncation_end")]
@@ -416,7 +418,8 @@ class Deduplicator:
         factory = tuple((c.power_mw, c.energy_mwh) for c in x.capacities if c.kind == "factory_annual")
         headline = x.headline
         parties = tuple(Party(tuple(sys.intern(w) for w in o.name.casefold().split()),
-                              _initials(o.text, o.name, endings=self.acronym_endings), o.role)
+                              _initials(o.text, o.name, endings=self.acronym_endings), o.role,
+                              o.name.casefold() in self.bystanders)
                         for o in x.organizations if o.name.strip()
                         and not any(p.search(o.name) for p in self.not_party_patterns))
         project = [p for p in x.locations if p.is_project]
@@ -837,6 +840,7 @@ class Party:
     words: tuple[str, ...]  # the canonical name, case-folded words
     initials: tuple[str, ...]  # acronyms the party may go by ("sec" for Saudi Electricity Company)
     role: str
+    bystander: bool = False  # a regulator or grid operator (settings: bystander_types)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1106,9 +1110,10 @@ def _parties_overlap(a: Sequence[Party], b: Sequence[Party]) -> bool:
 
 
 def _parties_each_lack(a: Sequence[Party], b: Sequence[Party]) -> bool:
-    """Each side names a party with no counterpart on the other side."""
-    return (any(not any(_same_party(x, y) for y in b) for x in a)
-            and any(not any(_same_party(y, x) for x in a) for y in b))
+    """Each side names a party with no counterpart on the other side (a bystander, a regulator
+    or a grid operator one outlet adds, counts for nothing)."""
+    return (any(not x.bystander and not any(_same_party(x, y) for y in b) for x in a)
+            and any(not y.bystander and not any(_same_party(y, x) for x in a) for y in b))
 
 
 def _parties_clash(a: Sequence[Party], b: Sequence[Party], slots: dict[str, str]) -> bool:
@@ -1121,7 +1126,9 @@ def _parties_clash(a: Sequence[Party], b: Sequence[Party], slots: dict[str, str]
         return any(x.role in slots for x in a) and any(y.role in slots for y in b)
     lack_a = [x for x in a if not any(_same_party(x, y) for y in b)]
     lack_b = [y for y in b if not any(_same_party(x, y) for x in a)]
-    return any(slots.get(x.role, x.role) == slots.get(y.role, y.role) for x in lack_a for y in lack_b)
+    # a bystander (a regulator, a grid operator) one outlet names is detail, no rival
+    return any(slots.get(x.role, x.role) == slots.get(y.role, y.role)
+               for x in lack_a if not x.bystander for y in lack_b if not y.bystander)
 
 
 def _rounded(v: float) -> float:

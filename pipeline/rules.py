@@ -64,6 +64,7 @@ class DedupSettings(Strict):
     compatible_events: list[list[str]]
     plan_event_rules: list[str]
     role_slots: list[list[str]]
+    bystander_types: list[str] = []
 
 
 class PlaceSettings(Strict):

@@ -554,6 +554,26 @@ def test_dedup_parties_clash_only_in_a_slot(a, b, clash, rules):
     assert _parties_clash(pb, pa, dd.role_slots) is clash
 
 
+def test_dedup_a_regulator_one_outlet_names_is_no_rival(extractor, rules):
+    # a regulator beside the deal in one text, a developer the rules leave as "other" in the
+    # other: neither is a rival nor a party one side lacks; two unknown developers still clash
+    texts = ["San Diego Gas & Electric inks 20-year tolling deal for 800 MWh Imperial County "
+             "battery ... the 200 MW Ocotillo Wash project from Northwind is due to start up in "
+             "2028, pending approval by the CPUC ...",
+             "Northwind Renewables said on Tuesday it had signed a long-term tolling contract "
+             "with San Diego Gas & Electric for its Ocotillo Wash battery, one of the largest "
+             "four-hour batteries planned in California."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+    dd = Deduplicator(rules)
+    regulator = Party(("puc",), (), "other", bystander=True)
+    assert not _parties_clash([Party(("avista",), (), "owner"), regulator],
+                              [Party(("avista",), (), "owner"), Party(("northwind",), (), "other")],
+                              dd.role_slots)
+    assert _parties_clash([Party(("avista",), (), "owner"), Party(("arcadia",), (), "other")],
+                          [Party(("avista",), (), "owner"), Party(("northwind",), (), "other")],
+                          dd.role_slots)
+
+
 def test_dedup_a_county_taken_for_a_firm_is_no_party(extract, rules):
     dd = Deduplicator(rules)
     x = extract("Riverside County's new battery is finished: Calpine says the 680 MW site is online.")
