@@ -70,6 +70,19 @@ CASES = [
     ('Nio showed a 640 kW "ultra-fast charging" unit for its sedans.', [(0.64, None, "other")]),
     ("The 20 MW battery is online. Related: Ohio's biggest 300 MW battery wins approval",
      [(20, None, "project"), (300, None, "other")]),
+    # kinds: per-unit figures told with a verb and a qualifier, or as the modules' rating
+    ("Each of the salt domes can hold about 90 GWh of hydrogen.", [(None, 90000, "other")]),
+    ("Every Tesla-built cabinet stores roughly 3.9 MWh.", [(None, 3.9, "other")]),
+    ("The array is made up of 500 kW modules.", [(0.5, None, "other")]),
+    # kinds: market additions, an electrolyser beside the storage
+    ("Annual additions in Europe are forecast to hit 40-50 GWh by 2030.",
+     [(None, 45000, "other")]),
+    ("The hub also includes a 60 MW electrolyser.", [(60, None, "other")]),
+    # kinds: a factory's phase is its yearly output; a record "to date" is no cumulative figure
+    ("Tata Agratas has opened the first 5 GWh phase of its sodium-ion cell gigafactory in Gujarat.",
+     [(None, 5000, "factory_annual")]),
+    ("Zenobe energised its biggest battery to date, a 200 MW / 400 MWh site in Kilmarnock.",
+     [(200, 400, "project")]),
     # kinds: storage added to a plant of stated size is the project
     ("The hybrid site went live, adding 600 MWh of battery storage to 150 MWp of solar.",
      [(None, 600, "project"), (150, None, "other")]),
