@@ -283,3 +283,11 @@ def test_dates_spelled_ordinals_with_a_space(dates):
     got = dates("The contract was signed on the twenty first of May 2025, and the plant on the "
                 "thirty first of June 2025 never existed.", None)
     assert [(x.text, x.value) for x in got] == [("the twenty first of May 2025", dt.date(2025, 5, 21))]
+
+
+def test_dates_weekdays_in_a_lowercased_scrape(dates):
+    # a scrape that lowered the case keeps its weekdays after "on", "last" and the like; a bare
+    # "sun" or "wed" stays a word
+    got = dates("rwe closed its financing on wednesday and said the sun will do the rest.",
+                dt.date(2026, 4, 10))
+    assert [(x.text, x.value) for x in got] == [("on wednesday", dt.date(2026, 4, 8))]
