@@ -200,8 +200,9 @@ def _minor_place_table(rules: Rules) -> dict[str, list[PlaceCandidate]]:
 _ALTERNATE = re.compile(r"[A-Z][a-z][A-Za-z'-]*(?: (?:[A-Z][A-Za-z'-]+|de|del|la|upon|on)){0,2}")
 
 
-# Up to two words after a place that may lengthen its name ("Ilocos Norte", "Agusan del Sur")
-_NEXT_WORDS = re.compile(r"(?:[ ](?:del|de|la)?(?:[ ]?[A-Z][a-z]+)){1,2}(?![\w-])")
+# Up to two words after a place that may lengthen its name ("Ilocos Norte", "Agusan del Sur",
+# "Perth and Kinross": a council area, not two places)
+_NEXT_WORDS = re.compile(r"(?:[ ](?:del|de|la|and)?(?:[ ]?[A-Z][a-z]+)){1,2}(?![\w-])")
 
 
 def _spellings(name: str, alternates) -> list[str]:
@@ -808,6 +809,14 @@ class EntityExtractor:
             a, b = m.span("name")
             surface = m.group("name")
             anchor = next((f for f in kept + added if f.a == m.start("anchor") and f.cands), None)
+            known = next((f for f in kept + added if f.a == a and f.b == b), None)
+            if (anchor is not None and known is not None and known.container is None and not known.cue
+                    and any(c.kind in BROAD_KINDS for c in anchor.cands)
+                    and not any(x.country == y.country for x in known.cands for y in anchor.cands)):
+                # "near Wellington in New South Wales": a known town of another country is a
+                # namesake; the place is the one in the anchor's region
+                known.container = anchor
+                continue
             if (anchor is None or not free(a, b) or not any(c.islower() for c in surface)
                     or surface in self.demonyms or self._not_place(surface) or surface.casefold() in self.orgs):
                 continue
@@ -817,20 +826,36 @@ class EntityExtractor:
             added.append(f)
             taken.append((f.a, f.b))
         # 2. "near Rockhampton", "in Guayama": only a known small place of the text's country.
+        # A second pass asks again, with the countries of the small places the first one found:
+        # "at Thurrock in Essex" (a town of one country, then a name of two) when the text names
+        # no country ("LONDON" is a town of several).
         locative = self.place_finders.get("find_locative")
-        for m in locative.finditer(text) if locative else ():
-            a = m.start("name")
-            hit = lookup(m.group("name").split())
-            if hit is None or not free(a, a + len(hit[0])):
-                continue
-            surface, cands = hit
-            local = [c for c in cands if c.country in context]
-            countries = {c.country for c in cands}
-            if not local and (context or len(countries) > 1):
-                continue  # a town of another country than the text's, or of several
-            f = _Found(a, a + len(surface), surface, local or cands, "find_locative")
-            added.append(f)
-            taken.append((f.a, f.b))
+        pending = list(locative.finditer(text)) if locative else []
+        for local_context in (context, set()):
+            if local_context is not context:
+                local_context = context | {f.cands[0].country for f in added
+                                           if len({c.country for c in f.cands}) == 1} - {None}
+                if local_context == context:
+                    break
+            later = []
+            for m in pending:
+                a = m.start("name")
+                hit = lookup(m.group("name").split())
+                if hit is None or not free(a, a + len(hit[0])):
+                    continue
+                surface, cands = hit
+                local = [c for c in cands if c.country in local_context]
+                countries = {c.country for c in cands}
+                if not local and (local_context or len(countries) > 1):
+                    later.append(m)
+                    continue  # a town of another country than the text's, or of several
+                f = _Found(a, a + len(surface), surface, local or cands, "find_locative")
+                self._extend_to_longer_name(text, [f])  # "in Dumfries and Galloway"
+                if f.b > a + len(surface) and not free(a, f.b):
+                    continue
+                added.append(f)
+                taken.append((f.a, f.b))
+            pending = later
         # 3. The next known small place of a list: "Nueva Ecija and Bulacan".
         nxt_rx = self.place_finders.get("find_list_next")
         queue = sorted(kept + added, key=lambda f: f.a)

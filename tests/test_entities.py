@@ -402,3 +402,24 @@ def test_entities_signer_of_a_storage_agreement_is_the_offtaker(extract, text, n
 def test_entities_letter_of_award_sides(extract, text, roles):
     got = _roles(extract(text))
     assert {k: got.get(k) for k in roles} == roles
+
+
+# blind_extraction4 place classes: an ordinal day in a dateline, a council area written
+# "X and Y", a county of two countries after a small place of one, a known town of another
+# country beside a region ("near Hamilton in northern New South Wales"), "in the province of".
+@pytest.mark.parametrize("text, place, country", [
+    ("DOHA, 3rd May 2025 (QNA) -- Qatar's utility tendered a 500 MW battery.", "DOHA", "QA"),
+    ("Zenobe will build a 40 MW battery in Windsor and Maidenhead, England.", "Windsor and Maidenhead", "GB"),
+    ("Acme Fund bought a 90 MW battery project at Bracknell Forest in Suffolk.", "Suffolk", "GB"),
+    ("Acme Energy will build a 100 MW battery near Hamilton in northern New South Wales.", "Hamilton", "AU"),
+    ("Ardent Power is building a 60 MW battery at Villanueva, in the province of Sevilla.", "Villanueva", "ES"),
+    ("OSLO -- Acme Fund bought a 50 MW project at Bedford in Bedfordshire from developer Zeta Energy.",
+     "Bedfordshire", "GB"),
+])
+def test_entities_place_shapes_of_blind_extraction4(extract, text, place, country):
+    assert (place, country) in _locs(extract(text))
+
+
+def test_entities_x_and_y_council_area_is_one_place(extract):
+    x = extract("Zenobe will build a 40 MW battery in Windsor and Maidenhead, England.")
+    assert not {"Windsor", "Maidenhead"} & {p.text for p in x.locations}
