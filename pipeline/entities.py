@@ -374,7 +374,7 @@ class EntityExtractor:
                     if name and not any(p.regex.fullmatch(name) for p in self.not_org):
                         canonical, rule, typ = self._canonical(name, "model:en_core_web_sm#ORG")
                         mentions.append((a, b, canonical, rule, typ))
-        mentions.sort()
+        mentions = _acronyms_as_full_names(sorted(mentions))
         projectless = (self._project_text is not None and any(m[4] in MAKER_TYPES for m in mentions)
                        and not self._project_text.search(text))
         out: dict[str, Organization] = {}
@@ -995,6 +995,27 @@ def project_countries(locations: list[Location]) -> list[str]:
         if p.country not in seen:
             seen.append(p.country)
     return seen
+
+
+def _initials(name: str) -> str:
+    """"NTPC Vidyut Vyapar Nigam" -> "NVVN": the first letters of its capitalised words."""
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _acronyms_as_full_names(mentions):
+    """A cue-found acronym that spells the initials of a longer name in the same text is that
+    organisation ("... NTPC Vidyut Vyapar Nigam ... an agreement with NVVN")."""
+    full = {}
+    for m in mentions:
+        if len(m[2].split()) >= 2 and (key := _initials(m[2])) and len(key) >= 2:
+            full.setdefault(key, m)
+    out = []
+    for m in mentions:
+        name = m[2]
+        long = full.get(name) if name.isupper() and 2 <= len(name) <= 6 \
+            and not m[3].startswith("organizations.jsonl") else None
+        out.append((m[0], m[1], long[2], f"{m[3]}+acronym-of:{long[3]}", long[4]) if long else m)
+    return out
 
 
 def _longest(mentions):

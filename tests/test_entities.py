@@ -423,3 +423,31 @@ def test_entities_place_shapes_of_blind_extraction4(extract, text, place, countr
 def test_entities_x_and_y_council_area_is_one_place(extract):
     x = extract("Zenobe will build a 40 MW battery in Windsor and Maidenhead, England.")
     assert not {"Windsor", "Maidenhead"} & {p.text for p in x.locations}
+
+
+# blind_extraction4 organisation classes: a generic acronym after "by" ("EPC contractor"), an
+# acronym of a name in the same text, a firm after "trading house", the owner in "X-owned",
+# "X said its", a subject after an ellipsis or an opening clause, the later items of a list
+# after a firm noun.
+@pytest.mark.parametrize("text, name, role", [
+    ("Korean trading house Hanwa said it will build a 40 MW battery in Ulsan.", "Hanwa", None),
+    ("The plant near Moab, run by Exxon-owned Basin Storage, opened in May.", "Exxon", "investor"),
+    ("Voltalis said its fleet of 5,000 home batteries in Ohio delivered 20 MW.", "Voltalis", None),
+    ("...Strandkraft Energie has agreed to add a 10 MW battery at its site in Bavaria.", "Strandkraft Energie", None),
+    ("In the latest round, Kolibri and Verde Grid Energy will build a 90 MW battery at Upington.", "Kolibri", None),
+    ("Developers such as Copel Geração and Neoflux are expected to bid for 200 MW of batteries.", "Neoflux", None),
+    ("Lenders include Natixis, Banco Sabadell and Kommunalbanken Norge for the 80 MW battery.", "Banco Sabadell", None),
+])
+def test_entities_names_of_blind_extraction4(extract, text, name, role):
+    orgs = {o.name: o.role for o in extract(text).organizations}
+    assert name in orgs and (role is None or orgs[name] == role)
+
+
+@pytest.mark.parametrize("text, absent, present", [
+    ("The 50 MW battery was built by EPC contractor Burns Group for Acme Power.", "EPC", "Burns Group"),
+    ("Punjab State Power Nigam awarded a 250 MW battery tender; winners sign a purchase agreement with PSPN.",
+     "PSPN", "Punjab State Power Nigam"),
+])
+def test_entities_generic_and_repeated_acronyms_are_no_new_party(extract, text, absent, present):
+    names = {o.name for o in extract(text).organizations}
+    assert absent not in names and present in names
