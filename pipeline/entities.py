@@ -905,6 +905,13 @@ class EntityExtractor:
         contains, then the rest by the countries the text names."""
         chosen: dict[int, PlaceCandidate] = {}
         inner = {id(f.container) for f in kept if f.container is not None}
+        # the provinces and states the text settles: one a place can only lie in ("Baytown":
+        # Texas) or one it names; a county name many states share ("Harris County") takes it
+        regions = set()
+        for f in kept:
+            held = {c.name if c.kind == "admin1" else c.admin1 for c in f.cands}
+            if len(held) == 1 and None not in held:
+                regions |= held
         for f in kept:
             if id(f) in inner:
                 continue
@@ -929,7 +936,7 @@ class EntityExtractor:
                                                  p[0].curated, p[0].population))
                 chosen[id(f)], chosen[id(c)] = x, y
                 continue
-            y = self._choose(c.cands, context, broad=True) if c.cands else None
+            y = self._choose(c.cands, context, broad=True, regions=regions) if c.cands else None
             if y is not None:
                 chosen[id(c)] = y
             # X is not known in Y's country: a place of its own there ("Portland, Victoria")
@@ -942,7 +949,7 @@ class EntityExtractor:
             if f.cue and context and not any(c.country in context for c in f.cands):
                 f.cands = []  # "Eastern Province" in a Saudi story is not Sri Lanka's
             if f.cands:
-                chosen[id(f)] = self._choose(f.cands, context)
+                chosen[id(f)] = self._choose(f.cands, context, regions=regions)
             else:  # a cue-found place no table holds: the country of the text, if only one
                 country = next(iter(context)) if len(context) == 1 else None
                 kind = (f.noun_kind or "city") if country else "region"  # of unknown size and country
@@ -950,9 +957,10 @@ class EntityExtractor:
                                                f"places.toml#{f.cue}", False)
         return chosen
 
-    def _choose(self, cands: list[PlaceCandidate], context: set[str], broad: bool = False) -> PlaceCandidate:
+    def _choose(self, cands: list[PlaceCandidate], context: set[str], broad: bool = False,
+                regions: set[str] | frozenset[str] = frozenset()) -> PlaceCandidate:
         def score(c: PlaceCandidate):
-            return (c.country in context, broad and c.kind in BROAD_KINDS, c.curated,
+            return (c.country in context, c.admin1 in regions, broad and c.kind in BROAD_KINDS, c.curated,
                     -KIND_RANK[c.kind] if c.kind != "city" else -3, c.population)
         return max(cands, key=score)
 

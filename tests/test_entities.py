@@ -451,3 +451,14 @@ def test_entities_names_of_blind_extraction4(extract, text, name, role):
 def test_entities_generic_and_repeated_acronyms_are_no_new_party(extract, text, absent, present):
     names = {o.name for o in extract(text).organizations}
     assert absent not in names and present in names
+
+
+@pytest.mark.parametrize("text,state", [
+    # a county name many states share takes the state another place of the text settles
+    ("Nova Power energised a 100 MW battery near Orlando in Orange County.", "Florida"),
+    ("Nova Power energised a 100 MW battery near Irvine in Orange County.", "California"),
+    ("A 50 MW battery near Pasadena in Harris County, Texas, is now online.", "Texas"),
+])
+def test_entities_shared_county_name_takes_the_state_of_the_text(text, state, extract):
+    counties = [p for p in extract(text).locations if p.name.endswith("County")]
+    assert [(p.name.split()[0], p.admin1) for p in counties] == [(counties[0].name.split()[0], state)]
