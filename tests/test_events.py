@@ -98,6 +98,54 @@ CASES = [
      "2025-03-20", "other", "2025-03-18"),
     ("The ministry launched a second call this week for up to 2 GW of long-duration storage.",
      "2025-03-20", "other", "2025-03-20"),
+    # a tender's results told without "awarded" or "winner": results declared, bidders selected;
+    # the round's own date ("the auction, held on ...") is the award's, a delivery year is not
+    ("The Philippine energy department announced the results of its second green energy "
+     "auction for storage, with Aboitiz named among the bidders. Systems must be commissioned by "
+     "2027.", "2025-04-10", "tender_award", None),
+    ("Romania's energy ministry on Thursday selected eleven bidders, among them Monsson and "
+     "Nofar, to build 900 MWh of batteries under its first storage support scheme.",
+     "2025-04-10", "tender_award", "2025-04-10"),
+    ("Elering has released the results of Estonia's balancing reserve tender, allocating 200 MW "
+     "of battery capacity for delivery in 2027. The tender, held on March 12, drew 14 bids.",
+     "2025-04-10", "tender_award", "2025-03-12"),
+    # a buyer awarding a named supplier a contract is an order, the supplier's country or not
+    ("Masdar has awarded Germany's Siemens Energy a contract to supply transformers for its "
+     "1 GW battery in Abu Dhabi.", "2025-04-10", "order", None),
+    # an acquisition agreed is a deal, not an order; its completion dates it
+    ("Harmony Energy has agreed to buy a 150 MW consented battery project near Hull from "
+     "Field. The acquisition is expected to close in the fourth quarter.", "2025-04-10", "other",
+     "2025"),
+    ("Aquila agreed to purchase a 60 MW storage portfolio in Poland from a local developer.",
+     "2025-04-10", "other", None),
+    # a firm whose name holds "Joint Venture" is no partnership; "online by" dates the plan
+    ("Hydro Quebec said the 600 MW pumped-storage plant is now due to start its first unit in "
+     "2028, with the whole station fully online by June 2030. Contractor Alpine Civil Joint "
+     "Venture has poured 40% of the dam.", "2025-04-10", "commercial_operation", "2030-06"),
+    # the first phase of a factory commissioned is a factory opening
+    ("Ola Electric has commissioned the first 5 GWh stage of its lithium cell gigafactory in "
+     "Krishnagiri, Tamil Nadu.", "2025-04-10", "factory_opening", None),
+    # an auction scheduled is a tender launched, not an award
+    ("Chile's energy ministry has scheduled the nation's first storage capacity auction for "
+     "October 2025, with bids of up to 200 MW per project.", "2025-04-10", "other", "2025-10"),
+    # a cargo of batteries leaving a port is an export
+    ("A 500 MWh consignment of battery containers built by EVE departed Shenzhen on Monday for "
+     "buyers in Chile.", "2025-04-10", "export", "2025-04-07"),
+    # an environmental permit granted is an approval, and outranks works still planned
+    ("Galicia's environment agency has issued a positive environmental impact declaration for "
+     "Naturgy's 120 MW battery near Meirama. Naturgy plans to start works next spring.",
+     "2025-04-10", "other", None),
+    # an operating event (a dispatch) is news of its own
+    ("Exide Energy has commissioned phase 2 of its lithium-ion cell gigafactory in Bengaluru.",
+     "2025-04-10", "factory_opening", None),
+    # a grid's batteries setting a record is market commentary, no event
+    ("Batteries in the Australian market injected a record 4.1 GW into the NEM grid on Tuesday "
+     "evening.", "2025-04-10", None, None),
+    # a firm that has agreed to build is in an agreement
+    ("Statkraft has agreed to build a 20 MW battery at Lanesborough for ESB Networks.",
+     "2025-04-10", "agreement", None),
+    ("Octopus said 30,000 home batteries in Britain discharged 120 MW into the grid during an "
+     "emergency dispatch on Monday evening.", "2025-04-10", "other", "2025-04-07"),
 ]
 
 
