@@ -16,7 +16,8 @@ SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"'(\[])")
 
 # Clause grammar, shared by every event (the event vocabulary itself is in rules/events.toml).
 # A background clause tells what happened before or what is planned around the news: a relative
-# clause ("which broke ground in 2024", "a pilot that entered operation"), an earlier milestone
+# clause ("which broke ground in 2024", "a pilot that entered operation", "a contract with the
+# grid operator that starts in October": the contract's term, not the deal), an earlier milestone
 # ("a year after it was first connected", "After commissioning its first unit", "will be energised
 # next month, after construction began early this year": "after", a subject of up to four words
 # and a verb in the past), a participle
@@ -29,9 +30,12 @@ BACKGROUND = re.compile(
     r"|\bafter\s+(?:[\w'’-]+\s+){1,4}?(?:began|begun|started|broke|was|were|had|has|have|won"
     r"|signed|secured|closed|reached|completed|received|entered|got|went|came|opened)\b"
     r"|\bthat\s+(?=(?:is|was|were|are|has|had|have|will|would|began|begun|started|entered|opened"
-    r"|broke|won|signed|connected|went|came|reached)\b)"
+    r"|broke|won|signed|connected|went|came|reached|starts|begins|runs|expires|ends|lasts)\b)"
     r"|,\s*(?:founded|launched|established|set up|created|formed|unveiled|introduced|built"
     r"|opened|completed|commissioned|acquired)\s+in\b)")
+# A background clause that is a relative clause of its sentence's subject: a cue there of the
+# event's own label tells the same deed again (`_tells_again`).
+RELATIVE = re.compile(r"(?i:which|whose|that)\b")
 CLAUSE_END = re.compile(r"[;:()]|,(?!\d)|\s[-–—]{1,2}\s")
 # Between a cue and a date, a break between coordinated clauses: the date tells another event
 # ("has funded 3 GWh, and all projects must be operational by March 2026").
@@ -154,17 +158,41 @@ def event_date(event: EventMention | None, dates: list[DateMention], text: str,
     found = _date_of(event, cues, dates, text, sentences, spans, later)
     if found is not None:
         return found
-    # A background cue of the label tells another step ("..., with deliveries scheduled to begin
-    # in 2026" beside "received an order"), not the event again.
     told_as = getattr(event, "told_as", ())
-    again = sorted((c for c in cues[1:] if (c.event == event.event or c.rule in told_as)
-                    and getattr(c, "background", False) == getattr(event, "background", False)),
+    again = sorted((c for c in cues[1:] if c.rule in told_as and _standing(c) == _standing(event)
+                    or _tells_again(c, event, text, sentences, spans)),
                    key=lambda c: abs(c.start - event.start))
     for cue in again:
         found = _date_of(cue, cues, dates, text, sentences, spans, later)
         if found is not None:
             return found
     return None
+
+
+def _standing(e: EventMention) -> bool:
+    return getattr(e, "background", False)
+
+
+def _tells_again(c: EventMention, event: EventMention, text: str, sentences, spans) -> bool:
+    """Whether a cue of the event's label tells the event again. A weaker one in another
+    sentence tells a later step ("has ordered 80 Megapacks. Deliveries are scheduled for
+    2026"), not the event; in the event's sentence it stands for the dates it took from the
+    event ("won an order ... last month, to be shipped by March 2026"). One in a background
+    clause ("received an order ..., with deliveries scheduled to begin in 2026") does only when
+    that clause is a relative clause of the event's own sentence ("has energised its battery,
+    which made headlines when it was switched on in early March"); an earlier milestone ("a
+    year after its first unit was energised") is another event."""
+    if c.event != event.event:
+        return False
+    same_sentence = sentence_of(sentences, c.start) == sentence_of(sentences, event.start)
+    if c.weight < event.weight and not same_sentence:
+        return False
+    if _standing(c) == _standing(event):
+        return True
+    if not _standing(c) or c.weight < event.weight or not same_sentence:
+        return False
+    clause = next((a for a, b in spans if a <= c.start < b), None)
+    return clause is not None and RELATIVE.match(text, clause) is not None
 
 
 def _date_of(event: EventMention, cues: list[EventMention], dates: list[DateMention], text: str,

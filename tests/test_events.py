@@ -146,6 +146,15 @@ CASES = [
      "2025-04-10", "agreement", None),
     ("Octopus said 30,000 home batteries in Britain discharged 120 MW into the grid during an "
      "emergency dispatch on Monday evening.", "2025-04-10", "other", "2025-04-07"),
+    # the date a contract's term starts (a relative clause, "that begins") is not the deal's
+    ("Statkraft has agreed to build a 20 MW battery at Lanesborough under a balancing contract "
+     "with ESB Networks that begins in January.", "2025-04-10", "agreement", None),
+    # the same deed told again in a relative clause dates it; a delivery planned in another
+    # sentence does not date the order
+    ("Eesti Energia has energised its 26 MW battery at Auvere, which made headlines when it was "
+     "switched on in early March.", "2025-04-10", "grid_connection", "2025-03"),
+    ("RWE has ordered 80 Megapacks for a battery at Neurath. Deliveries are scheduled for the "
+     "autumn of 2026.", "2025-04-10", "order", None),
 ]
 
 
