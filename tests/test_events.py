@@ -78,6 +78,21 @@ CASES = [
      "begin commercial operation in 2026.", "2025-09-03", "financing", "2025-09-01"),
     ("The trial production at the Debrecen cell plant is set to begin Sept. 22, the company "
      "said.", "2025-09-03", "trial_production", "2025-09-22"),
+    # headline verbs in the present: "closes financing", "plugs ... into the grid"
+    ("Nordlicht Speicher closes financing for 90 MW Saxony battery ... two banks will provide the "
+     "debt, the developer said ...", "2025-09-03", "financing", None),
+    ("Texas: Lunar Grid plugs 400 MWh battery into the ERCOT grid ... the two-hour system sits "
+     "beside a wind farm", "2025-09-03", "grid_connection", None),
+    # power delivered is no delivery of goods; banks backing a plant with debt finance it
+    ("The Atacama Sol battery in Chile will deliver 100 MW for five hours after sunset.",
+     "2025-09-03", None, None),
+    ("Fluence will deliver the 100 MW battery to Atacama Sol in March.", "2025-09-03", "order",
+     "2026-03"),
+    ("Two Belgian banks are backing a 200 MW battery near Antwerp with EUR 140m of debt, the "
+     "developer said on Monday.", "2025-09-03", "financing", "2025-09-01"),
+    # a deal inked, told in the passive, is the agreement behind an investment
+    ("PowerChina will invest in a 500 MWh battery in Kazakhstan under a deal inked in Astana "
+     "on Tuesday.", "2025-09-03", "agreement", "2025-09-02"),
     # power sent to the grid is a grid connection, however it is sent; cells sent abroad export
     ("The 100 MW Blackhillock battery began exporting to the grid on March 3, its owner said.",
      "2025-03-20", "grid_connection", "2025-03-03"),
