@@ -90,6 +90,8 @@ CASES = [
      "2026-03"),
     ("Two Belgian banks are backing a 200 MW battery near Antwerp with EUR 140m of debt, the "
      "developer said on Monday.", "2025-09-03", "financing", "2025-09-01"),
+    ("Two Belgian banks are backing a 0.4 GWh battery near Antwerp with €140m of debt. Work "
+     "begins in May, with commissioning planned for 2027.", "2025-09-03", "financing", None),
     # a deal inked, told in the passive, is the agreement behind an investment
     ("PowerChina will invest in a 500 MWh battery in Kazakhstan under a deal inked in Astana "
      "on Tuesday.", "2025-09-03", "agreement", "2025-09-02"),
