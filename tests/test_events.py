@@ -95,6 +95,10 @@ CASES = [
     # a deal inked, told in the passive, is the agreement behind an investment
     ("PowerChina will invest in a 500 MWh battery in Kazakhstan under a deal inked in Astana "
      "on Tuesday.", "2025-09-03", "agreement", "2025-09-02"),
+    # a grid operator clearing a plant to send power is its connection
+    ("Peru's grid operator COES has authorised the Chilca storage plant of Kallpa to inject "
+     "energy into the national grid, the company said on Friday.", "2025-09-03",
+     "grid_connection", "2025-08-29"),
     # power sent to the grid is a grid connection, however it is sent; cells sent abroad export
     ("The 100 MW Blackhillock battery began exporting to the grid on March 3, its owner said.",
      "2025-03-20", "grid_connection", "2025-03-03"),
