@@ -227,7 +227,9 @@ def _date_of(event: EventMention, cues: list[EventMention], dates: list[DateMent
         elif not broken and not claimed(d) \
                 and not any(event.end <= a and b <= d.start for a, b in later):
             mine.append((gap, d))
-    return min(mine, key=lambda m: m[0])[1] if mine else None
+    # equally near: the date after the cue, in its own predicate ("signed in May will reach
+    # financial close in January")
+    return min(mine, key=lambda m: (m[0], m[1].start < event.start))[1] if mine else None
 
 
 def _distance(text: str, d: DateMention, e: EventMention) -> tuple[bool, int]:

@@ -99,6 +99,18 @@ CASES = [
     ("Peru's grid operator COES has authorised the Chilca storage plant of Kallpa to inject "
      "energy into the national grid, the company said on Friday.", "2025-09-03",
      "grid_connection", "2025-08-29"),
+    # a lender approving or lending a sum finances; "raises" in a headline too
+    ("The Asian Development Bank approved $95 million for a 150 MW battery in Luzon on Monday.",
+     "2025-09-03", "financing", "2025-09-01"),
+    ("Gridlink raises £120m for 500 MWh Scottish battery ...", "2025-09-03", "financing", None),
+    # a headline factory opening with its yearly output written as a ratio
+    ("Ningde Power opens 8GWh/yr LFP cell plant in Jiangxi ...", "2025-09-03", "factory_opening",
+     None),
+    # picked in a numbered round of a procurement programme; a financial close still required
+    # is a plan, not the news
+    ("Four battery projects totalling 400 MW have been picked in the second round of Kenya's "
+     "storage procurement programme; they must reach financial close by June 2026.",
+     "2025-09-03", "tender_award", None),
     # power sent to the grid is a grid connection, however it is sent; cells sent abroad export
     ("The 100 MW Blackhillock battery began exporting to the grid on March 3, its owner said.",
      "2025-03-20", "grid_connection", "2025-03-03"),
