@@ -4,7 +4,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .records import Capacity, DateMention, EventMention, Technology
@@ -77,6 +77,7 @@ class EventExtractor:
         self.events = tuple(p for p in rules["events"].patterns if p.label != "later_step")
         self.later = rules["events"].by_label("later_step")
         self._scanner = LiteralScanner([*self.technologies, *self.events, *self.later])
+        self.factory_output_events = rules.settings.events.factory_output_events
         self._last: tuple[str, Hits] | None = None
 
     def _hits(self, text: str) -> Hits:
@@ -113,6 +114,19 @@ class EventExtractor:
                 out.append(Cue(p.label, m.group(), m.start(), m.end(), p.weight, p.id,
                                _inside(m.start(), spans), p.told_as))
         return sorted(out, key=lambda e: e.start)
+
+    def as_factory_news(self, event: MainEvent | None, cues: list[Cue],
+                        capacities: Sequence[Capacity]) -> tuple[MainEvent | None, list[Cue]]:
+        """A text whose only capacities are a factory's yearly output tells of the factory:
+        its main event takes the label settings factory_output_events give ("a plant able to
+        turn out 10 GWh of cells a year has started up" opens a factory), and its cue says so."""
+        label = self.factory_output_events.get(event.event) if event is not None else None
+        if label is None or not capacities or any(c.kind != "factory_annual" for c in capacities):
+            return event, cues
+        rule = f"{event.rule}+settings.toml#factory_output_events"
+        return (replace(event, event=label, rule=rule),
+                [replace(c, event=label, rule=rule) if (c.start, c.rule) == (event.start, event.rule)
+                 else c for c in cues])
 
     def later_steps(self, text: str) -> list[tuple[int, int]]:
         """Spans that start a later step of the story ("to be installed", "will be delivered"):

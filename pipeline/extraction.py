@@ -36,7 +36,7 @@ class Extractor:
         labels, tech_mentions = self.events.technologies_in(text)
         cues = self.events.events_in(text)
         headline = next((c for c in caps if c.kind == "project"), None)
-        event = main_event(cues, headline, len(text))
+        event, cues = self.events.as_factory_news(main_event(cues, headline, len(text)), cues, caps)
         return Extraction(
             text=text,
             organizations=tuple(orgs),

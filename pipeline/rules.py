@@ -92,6 +92,10 @@ class DateSettings(Strict):
     two_digit_year_pivot: int = Field(ge=0, le=99)
 
 
+class EventSettings(Strict):
+    factory_output_events: dict[str, str] = {}
+
+
 class Settings(Strict):
     ingest: IngestSettings
     dedup: DedupSettings
@@ -99,6 +103,7 @@ class Settings(Strict):
     entities: EntitySettings
     capacity: CapacitySettings
     dates: DateSettings
+    events: EventSettings = EventSettings()
 
 
 # ---------------------------------------------------------------- pattern files

@@ -111,6 +111,11 @@ CASES = [
     ("Four battery projects totalling 400 MW have been picked in the second round of Kenya's "
      "storage procurement programme; they must reach financial close by June 2026.",
      "2025-09-03", "tender_award", None),
+    # a text whose only capacity is a factory's yearly output tells of the factory
+    ("A line able to make 6 GWh of LFP cells a year began operating in Hungary on Monday, "
+     "Eve Power said.", "2025-09-03", "factory_opening", "2025-09-01"),
+    ("A 50 MW / 100 MWh battery began operating in Hungary on Monday; its cells came from a "
+     "line able to make 6 GWh a year.", "2025-09-03", "commercial_operation", "2025-09-01"),
     # power sent to the grid is a grid connection, however it is sent; cells sent abroad export
     ("The 100 MW Blackhillock battery began exporting to the grid on March 3, its owner said.",
      "2025-03-20", "grid_connection", "2025-03-03"),
