@@ -670,8 +670,9 @@ class Deduplicator:
         if a.rounds and b.rounds and not _meet(a.rounds, b.rounds):
             return "phase"  # "tranche-II auction", "the third round"
         if a.towns and b.towns and not _meet(a.towns, b.towns) and not self._town_in_district(a, b) \
-                and not self._may_lie_within(a, b):
-            return "place"
+                and not self._may_lie_within(a, b) \
+                and not _meet(a.towns, b.landmarks) and not _meet(b.towns, a.landmarks):
+            return "place"  # a town one text names the site near is no other place ("Preston")
         if self._one_template(a, b) and keys_conflict(*self._keys_words(a.text),
                                                       *self._keys_words(b.text)):
             return "template"  # the same wording around another name or number

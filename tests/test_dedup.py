@@ -574,6 +574,15 @@ def test_dedup_a_regulator_one_outlet_names_is_no_rival(extractor, rules):
                           dd.role_slots)
 
 
+def test_dedup_the_town_a_site_is_near_names_the_same_site(extractor, rules):
+    # one outlet names the village, another the town it lies near: no two places
+    texts = ["Harmony Energy says its 60 MW / 120 MWh battery at Bamber Bridge near Preston, "
+             "Lancashire, has entered commercial operation.",
+             "Harmony Energy brings 120 MWh Preston battery online, adding 60 MW of two-hour "
+             "storage in the north-west."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
 def test_dedup_a_county_taken_for_a_firm_is_no_party(extract, rules):
     dd = Deduplicator(rules)
     x = extract("Riverside County's new battery is finished: Calpine says the 680 MW site is online.")

@@ -116,6 +116,15 @@ CASES = [
      "Eve Power said.", "2025-09-03", "factory_opening", "2025-09-01"),
     ("A 50 MW / 100 MWh battery began operating in Hungary on Monday; its cells came from a "
      "line able to make 6 GWh a year.", "2025-09-03", "commercial_operation", "2025-09-01"),
+    # headline verbs in the present: "lands an order", "bring ... into operation"
+    ("Hyperstrong lands 800 MWh battery order in Chile. The Beijing-based integrator will ship "
+     "its systems to a solar park in Antofagasta.", "2025-09-03", "order", None),
+    ("Enel and Huawei bring Colombian battery fleet into operation ...", "2025-09-03",
+     "commercial_operation", None),
+    # a ceremony that starts the works is the start; "invested in by" describes the owner
+    ("On the morning of May 5, Thai utility EGAT held a ceremony to start construction of a "
+     "40 MW battery at Lopburi, the first such project invested in by the utility.",
+     "2025-09-03", "construction_start", "2025-05-05"),
     # power sent to the grid is a grid connection, however it is sent; cells sent abroad export
     ("The 100 MW Blackhillock battery began exporting to the grid on March 3, its owner said.",
      "2025-03-20", "grid_connection", "2025-03-03"),
