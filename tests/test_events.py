@@ -125,6 +125,36 @@ CASES = [
     ("On the morning of May 5, Thai utility EGAT held a ceremony to start construction of a "
      "40 MW battery at Lopburi, the first such project invested in by the utility.",
      "2025-09-03", "construction_start", "2025-05-05"),
+    # vocabulary of Indian, Chinese and Gulf wire copy
+    ("Tata Power declared commercial operation of its 50 MW/200 MWh BESS in Maharashtra with "
+     "effect from 00:00 hrs of May 2, 2025.", "2025-06-03", "commercial_operation", "2025-05-02"),
+    ("SJVN commissions 40 MW/120 MWh BESS at Charanka ...", "2025-06-03", "commercial_operation",
+     None),
+    ("A batch of 120 battery containers left the port of Ningbo on Friday bound for Saudi Arabia.",
+     "2025-06-03", "export", "2025-05-30"),
+    ("Sembcorp received a letter of award from Oman's Nama PWP to build a 200 MWh battery near "
+     "Sohar, it told the exchange on Monday.", "2025-06-03", "tender_award", "2025-06-02"),
+    ("Jakson Green has started installing 500 MWh of batteries at its Bikaner park, the company "
+     "said on Monday.", "2025-06-03", "construction_start", "2025-06-02"),
+    # money contracts are financing; an invitation to bid that says how projects "will be
+    # awarded" awards nothing yet
+    ("Akaysha reached financial close on its 200 MW battery in Queensland; the loan agreements "
+     "were signed in Sydney on Monday.", "2025-06-03", "financing", "2025-06-02"),
+    ("Romania's energy ministry signed grant contracts with 30 developers on Monday for 1.2 GWh "
+     "of batteries.", "2025-06-03", "financing", "2025-06-02"),
+    ("Plus Power today announced the closing of $300 million in construction financing for its "
+     "200 MW battery in Arizona, which is expected to begin operating in 2026.", "2025-06-03",
+     "financing", "2025-06-03"),
+    ("MSEDCL invited bids on Monday for 1 GWh of battery storage; capacity will be awarded in "
+     "two tranches.", "2025-06-03", "other", "2025-06-02"),
+    # a memorandum of understanding or a partnership agreement is a partnership
+    ("Masdar signed a memorandum of understanding with Uzbekistan's energy ministry on Monday to "
+     "build 1 GWh of batteries near Samarkand.", "2025-06-03", "partnership", "2025-06-02"),
+    ("Fluence and Tauron signed a strategic partnership agreement in Warsaw on Monday covering "
+     "grid storage in Poland.", "2025-06-03", "partnership", "2025-06-02"),
+    # a plant with a long name before its noun
+    ("Gotion and a state fund opened a lithium iron phosphate cell and module plant in Morocco on "
+     "Monday.", "2025-06-03", "factory_opening", "2025-06-02"),
     # power sent to the grid is a grid connection, however it is sent; cells sent abroad export
     ("The 100 MW Blackhillock battery began exporting to the grid on March 3, its owner said.",
      "2025-03-20", "grid_connection", "2025-03-03"),
