@@ -291,3 +291,11 @@ def test_dates_weekdays_in_a_lowercased_scrape(dates):
     got = dates("rwe closed its financing on wednesday and said the sun will do the rest.",
                 dt.date(2026, 4, 10))
     assert [(x.text, x.value) for x in got] == [("on wednesday", dt.date(2026, 4, 8))]
+
+
+def test_dates_vague_plural_periods_and_a_past_verb_after_a_future_one(dates):
+    # "in the coming weeks" is no date; "will provide ... after X synchronised ... on February 9"
+    # dates the synchronisation, which is past
+    got = dates("The battery will be switched on in the coming weeks and will provide balancing "
+                "after the grid synchronised with Europe on February 9.", dt.date(2025, 2, 21))
+    assert [(x.text, x.value) for x in got] == [("February 9", dt.date(2025, 2, 9))]
