@@ -15,8 +15,6 @@ from .prefilter import Hits, LiteralScanner
 from .rules import CompiledPattern, Rules, unit_key
 from .spans import sentence_bounds, sentence_of
 
-SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-Z\"'(]|\s*$)")
-
 
 @dataclass(frozen=True, slots=True)
 class UnitInfo:
@@ -138,6 +136,7 @@ class CapacityExtractor:
     def __init__(self, rules: Rules):
         ps = rules["capacity"]
         self.settings = rules.settings.capacity
+        self.sentence_end = rules["grammar"].one("sentence_end:capacity")  # rules/grammar.toml
         self.units = build_unit_table(rules)
         self.words = dict(ps.numbers)
         self.shared = ps.by_label("shared_pair")
@@ -161,7 +160,7 @@ class CapacityExtractor:
         found = self._quantities(text, hits, dropped)
         found = self._pair(text, found)
         self._durations(text, hits, found)
-        sentences = sentence_bounds(text, SENTENCE_END)
+        sentences = sentence_bounds(text, self.sentence_end)
         out = [self._record(text, q, sentences) for q in found]
         return out, dropped
 
@@ -276,7 +275,7 @@ class CapacityExtractor:
             best = None
             for s, e, hours, rule in spans:
                 gap = text[q.end:s] if s >= q.end else text[e:q.start]
-                if len(gap) > window or SENTENCE_END.search(gap):
+                if len(gap) > window or self.sentence_end.search(gap):
                     continue
                 distance = len(gap)
                 if best is None or distance < best[0]:

@@ -36,17 +36,8 @@ ORDINALS = {w: i for i, w in enumerate(
 ORDINALS.update({"1st": 1, "2nd": 2, "3rd": 3, "4th": 4})
 COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
-# A sentence ends at . ! ? before a capital; a photo credit right after it ("[Photo/Xinhua]",
-# "(Xinhua/Wang Peng)") still belongs to the sentence it credits.
-SENTENCE_END = re.compile(
-    r"[.!?](?:\s{0,3}(?:\[[^\[\]\n]{1,60}/[^\[\]\n]{1,60}\]|\([A-Z][^()\n]{0,40}/[^()\n]{1,40}\)))?"
-    r"(?=\s+[A-Z\"'(\[]|\s*$)")
 PRECISION_RANK = {"day": 0, "month": 1, "quarter": 2, "year": 3}
 ROLE_WHERE = ("sentence", "prefix", "before", "after")
-# Where a clause ends inside a sentence, for the tense of the dates after it.
-CLAUSE_BREAK = re.compile(r";|\s[-–—]{1,2}\s|,\s++(?:and|but|while|whereas)\b")
-# What may stand before a date that opens its clause: a preposition, "By the end of", "...".
-OPENING = re.compile(r"^[\s.\"'(\[-]{0,6}(?:[A-Za-z]+(?:\s+(?:the\s+)?(?:end|start|beginning|middle)\s+of)?\s+)?$")
 # Labels whose value carries its own year (a year-less date may borrow it when nothing else can).
 EXPLICIT_YEAR = ("day", "day_numeric", "month_year", "iso_month", "numeric_month")
 
@@ -124,6 +115,10 @@ class DateExtractor:
         self._role_scanner = LiteralScanner([r.pattern for r in self.roles])
         self._parser = None  # dateparser's, built on the first absolute day date (see _parse_day)
         self._parse_day = lru_cache(maxsize=65536)(self._parse_day_uncached)
+        grammar = rules["grammar"]  # rules/grammar.toml: sentences, clauses, a date opening one
+        self.sentence_end = grammar.one("sentence_end:dates")
+        self.clause_break = grammar.one("clause_break:dates")
+        self.opening = grammar.one("opening")
 
     @staticmethod
     def _role_rules(patterns) -> list[RoleRule]:
@@ -164,7 +159,7 @@ class DateExtractor:
                  ) -> tuple[list[DateMention], list[Dropped]]:
         dropped: list[Dropped] = []
         spans = self._candidates(text, dropped)
-        sentences = _sentences(text)
+        sentences = sentence_bounds(text, self.sentence_end)
         order = self._numeric_order(text)
         base = (published, "day") if published else None
         out: list[DateMention] = []
@@ -276,12 +271,12 @@ class DateExtractor:
         With no cue at all the policy default (past) holds."""
         s0, s1 = sentence_of(sentences, m.start())
         before = text[s0:m.start()]
-        cut = max((x.end() for x in CLAUSE_BREAK.finditer(before)), default=0)
+        cut = max((x.end() for x in self.clause_break.finditer(before)), default=0)
         clause = before[cut:]
         decided = self._tense(clause, last=True)
-        if decided is None and OPENING.match(clause):
+        if decided is None and self.opening.match(clause):
             after = text[m.end():s1]
-            stop = CLAUSE_BREAK.search(after)
+            stop = self.clause_break.search(after)
             decided = self._tense(after[:stop.start()] if stop else after, last=False)
         if decided is None and cut:
             decided = self._tense(before, last=True)
@@ -548,7 +543,3 @@ def _borrow_year(m: re.Match, label: str, year: int) -> Resolved | None:
 
 def _num(text: str | None) -> int | None:
     return int(text) if text and text.isdigit() else None
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    return sentence_bounds(text, SENTENCE_END)

@@ -12,45 +12,28 @@ from .prefilter import Hits, LiteralScanner
 from .rules import Rules
 from .spans import sentence_bounds, sentence_of
 
-SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"'(\[])")
 
-# Clause grammar, shared by every event (the event vocabulary itself is in rules/events.toml).
-# A background clause tells what happened before or what is planned around the news: a relative
-# clause ("which broke ground in 2024", "a pilot that entered operation", "a contract with the
-# grid operator that starts in October": the contract's term, not the deal), an earlier milestone
-# ("a year after it was first connected", "After commissioning its first unit", "will be energised
-# next month, after construction began early this year": "after", a subject of up to four words
-# and a verb in the past), a participle
-# aside ("Having closed financing in January", ", unveiled in April 2025,") or an outlook tacked on
-# with ", with" (", with energisation planned for 2027"; a bare "with" is too common: "paired
-# with solar has started operating"). It runs from the marker to the next clause end.
-BACKGROUND = re.compile(
-    r"(?i:\b(?:which|whose|having|once)\b|,\s*with\b|(?<!the )\bfollowing\b"
-    r"|\b(?:years?|months?|weeks?|days?|decades?)\s+(?:after|before|since)\b|\bafter\s+\w+ing\b"
-    r"|\bafter\s+(?:[\w'’-]+\s+){1,4}?(?:began|begun|started|broke|was|were|had|has|have|won"
-    r"|signed|secured|closed|reached|completed|received|entered|got|went|came|opened)\b"
-    r"|\bthat\s+(?=(?:is|was|were|are|has|had|have|will|would|began|begun|started|entered|opened"
-    r"|broke|won|signed|connected|went|came|reached|starts|begins|runs|expires|ends|lasts)\b)"
-    r"|,\s*(?:founded|launched|established|set up|created|formed|unveiled|introduced|built"
-    r"|opened|completed|commissioned|acquired)\s+in\b)")
-# A background clause that is a relative clause of its sentence's subject: a cue there of the
-# event's own label tells the same deed again (`_tells_again`).
-RELATIVE = re.compile(r"(?i:which|whose|that)\b")
-CLAUSE_END = re.compile(r"[;:()]|,(?!\d)|\s[-–—]{1,2}\s")
-# Between a cue and a date, a break between coordinated clauses: the date tells another event
-# ("has funded 3 GWh, and all projects must be operational by March 2026").
-CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while)\b")
-# A date right after one of these is when the news was told ("the utility said on Tuesday"): it
-# serves every cue of the sentence, so no other cue can claim it and no clause break keeps it
-# from the event, but a date given to the event itself nearby ("said on Wednesday that CATL will
-# start production ... in early 2026") is preferred: a told date counts as STATEMENT_PENALTY
-# characters further away.
-STATEMENT = re.compile(r"(?i:\b(?:said|says|announced|announces|confirmed|confirms|reported|stated"
-                       r"|disclosed|showed|published|told(?:\s+[\w-]+){0,2})(?:\s+(?:on|late|early))?\s*$)")
-STATEMENT_PENALTY = 50
-# A dateline ("SANTIAGO, March 12 --", "Shanghai, March 3, 2025 /PRNewswire/ --") is not part of
-# the first sentence: its date is the publication's even where the dates stage missed that.
-DATELINE = re.compile(r"^[^.!?\n]{0,120}?[\d)/]\s*(?:--|—|–|-)\s+(?=[A-Z])")
+@dataclass(frozen=True)
+class Grammar:
+    """The clause and sentence grammar of rules/grammar.toml that event cues and their dates
+    read: where sentences and clauses end, which clauses are background (what happened before
+    or is planned around the news), what marks a date as the day the news was told, where a
+    dateline stops. See the notes of each pattern there."""
+    sentence_end: re.Pattern
+    background: re.Pattern
+    relative: re.Pattern
+    clause_end: re.Pattern
+    clause_break: re.Pattern
+    statement: re.Pattern
+    dateline: re.Pattern
+    statement_penalty: float
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> Grammar:
+        g = rules["grammar"]
+        return cls(g.one("sentence_end:events"), g.one("background"), g.one("relative"),
+                   g.one("clause_end"), g.one("clause_break:events"), g.one("statement"),
+                   g.one("dateline"), g.numbers.get("statement_penalty", 50.0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +61,7 @@ class EventExtractor:
         self.later = rules["events"].by_label("later_step")
         self._scanner = LiteralScanner([*self.technologies, *self.events, *self.later])
         self.factory_output_events = rules.settings.events.factory_output_events
+        self.grammar = Grammar.from_rules(rules)
         self._last: tuple[str, Hits] | None = None
 
     def _hits(self, text: str) -> Hits:
@@ -106,7 +90,7 @@ class EventExtractor:
     def events_in(self, text: str) -> list[Cue]:
         """Every cue, earlier patterns winning overlaps, each marked when in a background clause."""
         out: list[Cue] = []
-        spans = _background_spans(text)
+        spans = _background_spans(self.grammar, text)
         for p in self._hits(text).among(self.events):
             for m in p.regex.finditer(text):
                 if any(m.start() < e.end and m.end() > e.start for e in out):
@@ -154,7 +138,7 @@ def main_event(events: list[EventMention], headline: Capacity | None,
 
 
 def event_date(event: EventMention | None, dates: list[DateMention], text: str,
-               later: list[tuple[int, int]] = ()) -> DateMention | None:
+               later: list[tuple[int, int]] = (), *, grammar: Grammar) -> DateMention | None:
     """The date of the main event: an event-role date in its sentence (a dateline excluded), in
     a background clause only when the event is, not behind a clause break, and that no other cue
     of the same standing is nearer to; the nearest of those. Caption and publication dates are
@@ -166,18 +150,19 @@ def event_date(event: EventMention | None, dates: list[DateMention], text: str,
     installed ... by December 2026") is that step's, unless it is the date the news was told."""
     if event is None:
         return None
-    sentences = sentence_bounds(text, SENTENCE_END)
-    spans = _background_spans(text)
+    g = grammar
+    sentences = sentence_bounds(text, g.sentence_end)
+    spans = _background_spans(g, text)
     cues = [event, *getattr(event, "others", ())]
-    found = _date_of(event, cues, dates, text, sentences, spans, later)
+    found = _date_of(g, event, cues, dates, text, sentences, spans, later)
     if found is not None:
         return found
     told_as = getattr(event, "told_as", ())
     again = sorted((c for c in cues[1:] if c.rule in told_as and _standing(c) == _standing(event)
-                    or _tells_again(c, event, text, sentences, spans)),
+                    or _tells_again(g, c, event, text, sentences, spans)),
                    key=lambda c: abs(c.start - event.start))
     for cue in again:
-        found = _date_of(cue, cues, dates, text, sentences, spans, later)
+        found = _date_of(g, cue, cues, dates, text, sentences, spans, later)
         if found is not None:
             return found
     return None
@@ -187,7 +172,8 @@ def _standing(e: EventMention) -> bool:
     return getattr(e, "background", False)
 
 
-def _tells_again(c: EventMention, event: EventMention, text: str, sentences, spans) -> bool:
+def _tells_again(g: Grammar, c: EventMention, event: EventMention, text: str, sentences,
+                 spans) -> bool:
     """Whether a cue of the event's label tells the event again. A weaker one in another
     sentence tells a later step ("has ordered 80 Megapacks. Deliveries are scheduled for
     2026"), not the event; in the event's sentence it stands for the dates it took from the
@@ -206,28 +192,28 @@ def _tells_again(c: EventMention, event: EventMention, text: str, sentences, spa
     if not _standing(c) or c.weight < event.weight or not same_sentence:
         return False
     clause = next((a for a, b in spans if a <= c.start < b), None)
-    return clause is not None and RELATIVE.match(text, clause) is not None
+    return clause is not None and g.relative.match(text, clause) is not None
 
 
-def _date_of(event: EventMention, cues: list[EventMention], dates: list[DateMention], text: str,
-             sentences, spans, later=()) -> DateMention | None:
+def _date_of(g: Grammar, event: EventMention, cues: list[EventMention], dates: list[DateMention],
+             text: str, sentences, spans, later=()) -> DateMention | None:
     """The date `event_date` gives one cue, the snippet's other cues competing for it."""
     s0, s1 = sentence_of(sentences, event.start)
-    head = DATELINE.match(text)
+    head = g.dateline.match(text)
     if head and head.end() <= event.start:
         s0 = max(s0, head.end())
     background = getattr(event, "background", False)
     others = [e for e in cues if e is not event and s0 <= e.start < s1 and e.rule != event.rule]
 
     def told(d: DateMention) -> bool:
-        return STATEMENT.search(text, max(0, d.start - 60), d.start) is not None
+        return g.statement.search(text, max(0, d.start - 60), d.start) is not None
 
     def claimed(d: DateMention) -> bool:
         """Nearer to another cue standing in the same kind of clause as the date. A cue from
         the same pattern tells the same event ("a fire ... on Jan 16, forcing the evacuation")
         and claims nothing (`others` leaves those out)."""
-        near = _distance(text, d, event)
-        return any(_distance(text, d, o) < near for o in others
+        near = _distance(g, text, d, event)
+        return any(_distance(g, text, d, o) < near for o in others
                    if getattr(o, "background", False) == _inside(d.start, spans))
 
     mine = []
@@ -235,9 +221,9 @@ def _date_of(event: EventMention, cues: list[EventMention], dates: list[DateMent
         if d.role != "event" or d.value is None or not s0 <= d.start < s1 \
                 or _inside(d.start, spans) != background:
             continue
-        broken, gap = _distance(text, d, event)
+        broken, gap = _distance(g, text, d, event)
         if told(d):
-            mine.append((gap + STATEMENT_PENALTY, d))
+            mine.append((gap + g.statement_penalty, d))
         elif not broken and not claimed(d) \
                 and not any(event.end <= a and b <= d.start for a, b in later):
             mine.append((gap, d))
@@ -246,20 +232,20 @@ def _date_of(event: EventMention, cues: list[EventMention], dates: list[DateMent
     return min(mine, key=lambda m: (m[0], m[1].start < event.start))[1] if mine else None
 
 
-def _distance(text: str, d: DateMention, e: EventMention) -> tuple[bool, int]:
+def _distance(g: Grammar, text: str, d: DateMention, e: EventMention) -> tuple[bool, int]:
     """How far a date is from a cue: whether a clause break lies between them, then the
     characters between them."""
     a, b = (d.end, e.start) if d.end <= e.start else (e.end, d.start)
-    return b > a and CLAUSE_BREAK.search(text, a, b) is not None, max(b - a, 0)
+    return b > a and g.clause_break.search(text, a, b) is not None, max(b - a, 0)
 
 
 @lru_cache(maxsize=8)  # a snippet's cues and then its event date ask for the same text
-def _background_spans(text: str) -> tuple[tuple[int, int], ...]:
-    ends = [m.end() for m in SENTENCE_END.finditer(text)] + [len(text)]
+def _background_spans(g: Grammar, text: str) -> tuple[tuple[int, int], ...]:
+    ends = [m.end() for m in g.sentence_end.finditer(text)] + [len(text)]
     spans = []
-    for m in BACKGROUND.finditer(text):
+    for m in g.background.finditer(text):
         s1 = ends[bisect.bisect_right(ends, m.start())]
-        end = CLAUSE_END.search(text, m.end(), s1)
+        end = g.clause_end.search(text, m.end(), s1)
         spans.append((m.start(), end.start() if end else s1))
     return tuple(spans)
 

@@ -48,7 +48,8 @@ class Extractor:
             technology_mentions=tuple(tech_mentions),
             event=event.event if event else None,
             event_mentions=tuple(cues),
-            event_date=event_date(event, dates, text, self.events.later_steps(text)),
+            event_date=event_date(event, dates, text, self.events.later_steps(text),
+                                  grammar=self.events.grammar),
             dropped=tuple(cap_dropped + date_dropped + ent_dropped),
         )
 

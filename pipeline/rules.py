@@ -239,6 +239,14 @@ class PatternSet:
     def by_label(self, label: str) -> tuple[CompiledPattern, ...]:
         return tuple(p for p in self.patterns if p.label == label)
 
+    def one(self, label: str):
+        """The regex of the one pattern with this label (a grammar pattern a stage needs)."""
+        found = self.by_label(label)
+        if len(found) != 1:
+            raise RulesError([f"rules/{self.file}: needs exactly one pattern labelled {label!r}, "
+                              f"found {len(found)}"])
+        return found[0].regex
+
     def get(self, rule_id: str) -> CompiledPattern:
         for p in self.patterns:
             if p.id.endswith("#" + rule_id):
@@ -263,7 +271,7 @@ class Rules:
         return self.patterns[name]
 
 
-PATTERN_FILES = ("furniture", "normalise", "capacity", "dates", "entities", "places",
+PATTERN_FILES = ("furniture", "normalise", "grammar", "capacity", "dates", "entities", "places",
                  "technologies", "events", "dedup")
 
 # Labels each pattern file may use, so a typo in a label is caught at load time.

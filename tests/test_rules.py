@@ -192,3 +192,14 @@ def test_rules_lazy_regex_is_the_compiled_pattern_once_used():
     assert "search" in vars(lazy) and lazy.fullmatch("5 MW") and not lazy.match("x")
     again = pickle.loads(pickle.dumps(lazy))
     assert again.pattern == source and again.sub("#", text) == re.sub(source, "#", text)
+
+
+def test_rules_grammar_pattern_missing_is_named(rules_copy):
+    # the clause grammar the stages read lives in grammar.toml: a label left out (here the
+    # background clauses) is a one-line rules error naming the file and the label
+    from pipeline.extraction import build_extractor
+    f = rules_copy / "grammar.toml"
+    f.write_text(f.read_text().replace('label = "background"', 'label = "backdrop"'))
+    with pytest.raises(RulesError) as exc:
+        build_extractor(load_rules(rules_copy))
+    assert any("grammar.toml" in p and "'background'" in p for p in exc.value.problems)
