@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import spacy
@@ -74,6 +74,7 @@ def build_nlp():
     return spacy.blank("en")
 
 
+_CAPITAL_WORD = re.compile(r"(?<![\w'])[A-ZÀ-ÖØ-Þ]\w*")
 _PLAIN = re.compile(r"[A-Za-z]+(?: [A-Za-z]+)*")
 
 
@@ -312,6 +313,15 @@ class EntityExtractor:
         self.demonyms = {f: d.country for d in rules.demonyms for f in d.forms}
         self.demonym_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.demonym_matcher.add("DEMONYM", _pattern_docs(self.nlp, sorted(self.demonyms)))
+        # All-lower-case snippets ("arevon energy closed $1.2 billion ... in kern county"): the
+        # gazetteers' names get their capitals back before the usual rules run (entities.toml
+        # [words] and [numbers], lowercase_*).
+        self._lower_keep = frozenset(ent.words.get("lowercase_keep", ()))
+        self._lower_common = frozenset(w.casefold() for w in ent.words.get("lowercase_common", ()))
+        self._lower_nouns = frozenset(w.casefold() for w in ent.words.get("lowercase_place_nouns", ()))
+        self._lower_share = ent.numbers.get("lowercase_max_capital_share", 0.0)
+        self._lower_min_words = int(ent.numbers.get("lowercase_min_words", 0))
+        self._org_surfaces: dict[str, str] | None = None
 
     @property
     def minor_places(self) -> _PlaceRows:
@@ -324,20 +334,99 @@ class EntityExtractor:
     def _any_case(self, surface: str) -> list[PlaceCandidate]:
         """Candidates for a place written in capitals ("HOUSTON", "XI'AN"): the gazetteer's
         spelling of the same name, else a small place of that name."""
-        if self._places_folded is None:  # built on first use, as the small-place table is
-            self._places_folded = {}
-            for key in sorted(self.places, key=lambda k: (not k.istitle(), k)):
-                self._places_folded.setdefault(fold(key), key)
-        key = self._places_folded.get(fold(surface))
+        key = self._places_by_fold().get(fold(surface))
         return list(self.places[key]) if key is not None else list(self.minor_places.get(fold(surface), []))
 
     # -------------------------------------------------------------- public
     def __call__(self, text: str, doc=None):
         doc = doc if doc is not None else self.nlp.make_doc(text)
+        recased = self._recased(text, doc) if self._is_lower_case(text) else None
+        if recased is not None:
+            return self._on_recased(text, recased)
         dropped: list[Dropped] = []
         orgs = self._organizations(text, doc, dropped)
         places = self._places(text, doc, orgs, dropped)
         return orgs, places, dropped
+
+    # -------------------------------------------------------------- lower-case texts
+    def _is_lower_case(self, text: str) -> bool:
+        """A snippet scraped in lower case: enough words, and hardly any written with a capital
+        other than unit symbols ("MW", "kWh")."""
+        if not self._lower_min_words:
+            return False
+        words = text.count(" ") + 1  # about the words, cheaply: most texts stop at a few capitals
+        if words < self._lower_min_words:
+            return False
+        limit = self._lower_share * words
+        capitals = 0
+        for m in _CAPITAL_WORD.finditer(text):
+            if m.group() not in self._lower_keep:
+                capitals += 1
+                if capitals > limit:
+                    return False
+        return True
+
+    def _recased(self, text: str, doc) -> str | None:
+        """The text with the capitals of every name the gazetteers know put back (the same
+        length, so every offset stays valid), or None when it names none."""
+        places = self._places_by_fold()
+        orgs = self._orgs_by_fold()
+        out = list(text)
+        changed = False
+        i, n = 0, len(doc)
+        while i < n:
+            for k in range(min(6, n - i), 0, -1):
+                span = doc[i:i + k]
+                written = span.text
+                if k == 1 and (written.casefold() in self._lower_common or not written[:1].isalpha()):
+                    break
+                key = fold(written)
+                proper = orgs.get(key) or places.get(key)
+                if proper is None and k > 1 and doc[i + k - 1].lower_ in self._lower_nouns:
+                    cands = self.minor_places.get(key)  # "kern county"
+                    proper = cands[0].name if cands else None
+                    if proper is not None and fold(proper) != key:
+                        proper = written.title()
+                if proper is None or len(proper) != len(written) or proper.casefold() != written.casefold():
+                    continue
+                if proper != written:
+                    out[span.start_char:span.end_char] = proper
+                    changed = True
+                i += k - 1
+                break
+            i += 1
+        return "".join(out) if changed else None
+
+    def _on_recased(self, text: str, recased: str):
+        """Extraction on the recased copy, reported on the text as written."""
+        dropped: list[Dropped] = []
+        doc = self.nlp.make_doc(recased)
+        orgs = self._organizations(recased, doc, dropped)
+        places = self._places(recased, doc, orgs, dropped)
+        mark = ";entities.toml#lowercase-text"
+        orgs = [replace(o, text=text[o.start:o.end], rule=o.rule + mark) for o in orgs]
+        places = [replace(p, text=text[p.start:p.end], rule=p.rule + mark) for p in places]
+        dropped = [replace(d, text=text[d.start:d.end]) for d in dropped]
+        return orgs, places, dropped
+
+    def _places_by_fold(self) -> dict[str, str]:
+        if self._places_folded is None:  # built on first use, as the small-place table is
+            self._places_folded = {}
+            for key in sorted(self.places, key=lambda k: (not k.istitle(), k)):
+                self._places_folded.setdefault(fold(key), key)
+        return self._places_folded
+
+    def _orgs_by_fold(self) -> dict[str, str]:
+        """Folded alias -> the alias as the gazetteer writes it (built on first use)."""
+        if self._org_surfaces is None:
+            self._org_surfaces = {}
+            for org in self.rules.organizations:
+                for s in [org.name, *org.aliases]:
+                    self._org_surfaces.setdefault(fold(s), s)
+                    bare = self._bare_legal(s)
+                    if bare:
+                        self._org_surfaces.setdefault(fold(bare), bare)
+        return self._org_surfaces
 
     # -------------------------------------------------------------- organisations
     def _organizations(self, text: str, doc, dropped: list[Dropped]) -> list[Organization]:

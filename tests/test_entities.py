@@ -462,3 +462,39 @@ def test_entities_generic_and_repeated_acronyms_are_no_new_party(extract, text, 
 def test_entities_shared_county_name_takes_the_state_of_the_text(text, state, extract):
     counties = [p for p in extract(text).locations if p.name.endswith("County")]
     assert [(p.name.split()[0], p.admin1) for p in counties] == [(counties[0].name.split()[0], state)]
+
+
+# A snippet scraped all in lower case: the names the gazetteers know are found as written there
+# (spans and texts of the text itself), with their canonical names and countries.
+@pytest.mark.parametrize("text, orgs, places", [
+    ("...fluence energy said on monday it will supply a 250 mw / 1,000 mwh battery to engie in "
+     "queensland, australia, with delivery due next year.",
+     {("fluence energy", "Fluence"), ("engie", "Engie")},
+     {("queensland", "AU"), ("australia", "AU")}),
+    ("statkraft has switched on a 40 mw battery near doncaster in yorkshire, its first in the uk, "
+     "the company said.",
+     {("statkraft", "Statkraft")}, {("doncaster", "GB"), ("yorkshire", "GB"), ("uk", "GB")}),
+    ("financing closed this week for a 150 mw battery in riverside county, california, built by "
+     "tesla for a local utility.",
+     {("tesla", "Tesla")}, {("riverside county", "US"), ("california", "US")}),
+])
+def test_entities_lower_case_snippet_names_are_found(extract, text, orgs, places):
+    x = extract(text)
+    assert orgs <= {(o.text, o.name) for o in x.organizations}
+    assert places <= _locs(x)
+    assert all(text[o.start:o.end] == o.text for o in x.organizations)
+    assert all(text[p.start:p.end] == p.text for p in x.locations)
+
+
+# ... but a common word that is also a gazetteer name stays a word there ("mobile", "us"), and
+# a text in ordinary case is not recased at all.
+@pytest.mark.parametrize("text, absent", [
+    ("a mobile battery unit was shown to us at the trade fair, reading 80% charge after a day of "
+     "use on site.", {"mobile", "us", "reading"}),
+    ("Acme Storage said on Monday that its battery in Texas, built with cells bought from a "
+     "tesla supplier, is online.", {"tesla"}),
+])
+def test_entities_lower_case_common_words_stay_words(extract, text, absent):
+    x = extract(text)
+    found = {o.text for o in x.organizations} | {p.text for p in x.locations}
+    assert not found & absent
