@@ -541,12 +541,19 @@ class EntityExtractor:
         for p in self.not_org:
             if p.regex.fullmatch(name) or p.regex.fullmatch(folded):
                 return "generic phrase, not a name", p.id
-        if name in self.places or name in self.demonyms:
+        if name in self.places or name in self.demonyms or self._compass_place(name):
             return "a place, not an organisation", cue_id
         for p in self.not_org_after:
             if p.regex.match(text[b:b + 80]):
                 return "the name of a plant, not of a party", p.id
         return None
+
+    def _compass_place(self, name: str) -> bool:
+        """"South Delhi", "North London": a part of a known city or region (places.toml
+        find_compass), so no organisation."""
+        rx = self.place_finders.get("find_compass")
+        m = rx.fullmatch(name) if rx else None
+        return m is not None and m.group("inner") in self.places
 
     def _bare_legal(self, alias: str) -> str | None:
         """An alias without its legal suffix, when that still reads as a name of its own: three

@@ -498,3 +498,17 @@ def test_entities_lower_case_common_words_stay_words(extract, text, absent):
     x = extract(text)
     found = {o.text for o in x.organizations} | {p.text for p in x.locations}
     assert not found & absent
+
+
+# A compass part of a known city is a place, never a firm: "South Delhi has switched on ..." must
+# not read as a party by the subject cue, nor "..., a North London council" by a descriptor.
+@pytest.mark.parametrize("text, place, country", [
+    ("West Delhi has switched on a 10 MW battery at a substation near the ring road.", "West Delhi", "IN"),
+    ("East Jakarta said on Friday it will host a 12 MW battery built by a local contractor.",
+     "East Jakarta", "ID"),
+    ("North London will host a 30 MW battery, its council said on Monday.", "North London", "GB"),
+])
+def test_entities_compass_part_of_a_city_is_no_organisation(extract, text, place, country):
+    x = extract(text)
+    assert place not in {o.text for o in x.organizations}
+    assert country in {p.country for p in x.locations}
