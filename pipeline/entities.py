@@ -463,7 +463,7 @@ class EntityExtractor:
                     if name and not any(p.regex.fullmatch(name) for p in self.not_org):
                         canonical, rule, typ = self._canonical(name, "model:en_core_web_sm#ORG")
                         mentions.append((a, b, canonical, rule, typ))
-        mentions = _acronyms_as_full_names(sorted(mentions))
+        mentions = _acronyms_as_full_names(text, _acronyms_in_parentheses(text, sorted(mentions)))
         projectless = (self._project_text is not None and any(m[4] in MAKER_TYPES for m in mentions)
                        and not self._project_text.search(text))
         out: dict[str, Organization] = {}
@@ -1106,18 +1106,50 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
 
 
-def _acronyms_as_full_names(mentions):
+# "Capital Power Distribution Ltd (CPDL)": an acronym in brackets right after a name
+_BRACKETED_ACRONYM = re.compile(r"[ ]?\((?P<acronym>[A-Z][A-Za-z0-9&]{1,7})\)")
+
+
+def _acronyms_in_parentheses(text: str, mentions):
+    """An acronym given in brackets after a name ("Capital Power Distribution Ltd (CPDL)") is
+    that organisation wherever the text uses it alone later ("CPDL will own the battery")."""
+    given = {}
+    for m in mentions:
+        hit = _BRACKETED_ACRONYM.match(text, m[1])
+        if hit and sum(c.isupper() for c in hit["acronym"]) >= 2 and " " in text[m[0]:m[1]]:
+            given.setdefault(hit["acronym"], (m, hit.end()))
+    if not given:
+        return mentions
+    out = list(mentions)
+    for acronym, (full, after) in given.items():
+        for hit in re.finditer(rf"(?<![\w&-]){re.escape(acronym)}(?![\w&-])", text[after:]):
+            a, b = after + hit.start(), after + hit.end()
+            same = next((x for x in out if x[0] == a and x[1] == b), None)
+            if same is not None:
+                if not same[3].startswith("organizations.jsonl"):
+                    out[out.index(same)] = (a, b, full[2], f"{same[3]}+acronym-of:{full[3]}", full[4])
+            elif not any(a < x[1] and b > x[0] for x in out):
+                out.append((a, b, full[2], f"entities.py#acronym-in-parentheses+{full[3]}", full[4]))
+    return sorted(out)
+
+
+def _acronyms_as_full_names(text: str, mentions):
     """A cue-found acronym that spells the initials of a longer name in the same text is that
-    organisation ("... NTPC Vidyut Vyapar Nigam ... an agreement with NVVN")."""
+    organisation ("... NTPC Vidyut Vyapar Nigam ... an agreement with NVVN"); the initials are
+    those of the canonical name or of the name as written, legal form included ("Gujarat Urja
+    Vikas Nigam Limited": GUVNL)."""
     full = {}
     for m in mentions:
-        if len(m[2].split()) >= 2 and (key := _initials(m[2])) and len(key) >= 2:
-            full.setdefault(key, m)
+        for written in (m[2], text[m[0]:m[1]]):
+            if len(written.split()) >= 2 and (key := _initials(written)) and len(key) >= 2:
+                full.setdefault(key, m)
     out = []
     for m in mentions:
         name = m[2]
         long = full.get(name) if name.isupper() and 2 <= len(name) <= 6 \
             and not m[3].startswith("organizations.jsonl") else None
+        if long is m:
+            long = None
         out.append((m[0], m[1], long[2], f"{m[3]}+acronym-of:{long[3]}", long[4]) if long else m)
     return out
 

@@ -512,3 +512,15 @@ def test_entities_compass_part_of_a_city_is_no_organisation(extract, text, place
     x = extract(text)
     assert place not in {o.text for o in x.organizations}
     assert country in {p.country for p in x.locations}
+
+
+# An acronym given in brackets after a name, or spelling its initials with the L of "Limited",
+# is that firm again, not a new party.
+@pytest.mark.parametrize("text, names", [
+    ("Western Grid Supply Ltd (WGSL) signed a deal with Tata Power. The 40 MW battery was ordered by "
+     "WGSL in May.", {"Western Grid Supply", "Tata Power"}),
+    ("Rajasthan Urja Vikas Nigam Limited has awarded 300 MW to Acme Solar; state utility RUVNL plans "
+     "another round.", {"Rajasthan Urja Vikas Nigam", "ACME Solar"}),
+])
+def test_entities_acronyms_of_full_names(extract, text, names):
+    assert {o.name for o in extract(text).organizations} == names
