@@ -176,6 +176,9 @@ def test_dedup_party_acronyms_match_their_names():
     assert not _same_party(Party(("china", "huadian"), (), "owner"), Party(("china", "datang"), (), "owner"))
     assert "sngr" in _initials("Six Nations of the Grand River")
     # an acronym may add letters for the legal form the name leaves out ("Co": KEPCO, TEPCO)
+    cpdl = Party(("capital", "power", "distribution"),
+                 _initials("Capital Power Distribution", endings=("co", "l")), "owner")
+    assert _same_party(Party(("cpdl",), (), "owner"), cpdl)  # "Ltd" left out of the name
     tepco = Party(("tokyo", "electric", "power"), _initials("Tokyo Electric Power", endings=("co",)), "owner")
     assert _same_party(Party(("tepco",), (), "owner"), tepco)
     assert not _same_party(Party(("tepc",), (), "owner"), tepco)
@@ -197,7 +200,7 @@ def test_dedup_unit_named_by_its_parent_initials_is_that_party(extractor, rules)
 
 def test_dedup_party_acronym_endings_come_from_the_rules(extract, rules):
     dd = Deduplicator(rules)
-    assert dd.acronym_endings == tuple(rules["dedup"].words["acronym_endings"]) == ("co",)
+    assert dd.acronym_endings == tuple(rules["dedup"].words["acronym_endings"]) == ("co", "l")
     facts = dd.facts_of(extract("Hokuriku Electric Power has switched on a 30 MW battery in Toyama."))
     assert any("hepco" in p.initials for p in facts.parties), facts.parties
 

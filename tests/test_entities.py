@@ -524,3 +524,9 @@ def test_entities_compass_part_of_a_city_is_no_organisation(extract, text, place
 ])
 def test_entities_acronyms_of_full_names(extract, text, names):
     assert {o.name for o in extract(text).organizations} == names
+
+
+def test_entities_acronym_after_an_indian_utility_noun(extract):
+    # "discom", "genco", "transco": the descriptor nouns of Indian power companies
+    x = extract("Mumbai discom AEML has switched on a 20 MW / 40 MWh battery at Aarey.")
+    assert "AEML" in {o.text for o in x.organizations}
