@@ -170,6 +170,7 @@ class Deduplicator:
         self._place = lru_cache(maxsize=1 << 14)(self._place_name)
         self.plan_rules = frozenset(self.s.plan_event_rules)
         self.not_party_patterns = [p.regex for p in rules["dedup"].by_label("not_party")]
+        self.acronym_after = [p.regex for p in rules["dedup"].by_label("acronym_after")]
         self.acronym_endings = tuple(w.casefold() for w in rules["dedup"].words.get("acronym_endings", ()))
         self._is_key = lru_cache(maxsize=1 << 16)(
             lambda word: any(p.search(word) for p in self.key_patterns))
@@ -418,7 +419,8 @@ class Deduplicator:
         factory = tuple((c.power_mw, c.energy_mwh) for c in x.capacities if c.kind == "factory_annual")
         headline = x.headline
         parties = tuple(Party(tuple(sys.intern(w) for w in o.name.casefold().split()),
-                              _initials(o.text, o.name, endings=self.acronym_endings), o.role,
+                              _small((*_initials(o.text, o.name, endings=self.acronym_endings),
+                                      *self._bracketed_acronyms(x.text, o.end))), o.role,
                               o.name.casefold() in self.bystanders)
                         for o in x.organizations if o.name.strip()
                         and not any(p.search(o.name) for p in self.not_party_patterns))
@@ -452,6 +454,13 @@ class Deduplicator:
             rounds=self._phases(x.text, self.round_patterns),
             names=_small(self._project_names(x) | {place(p.name).casefold() for p in places}))
         return self.shared(facts) if share else facts
+
+    def _bracketed_acronyms(self, text: str, end: int) -> tuple[str, ...]:
+        """The acronym a text gives in brackets right after a party's name ("... Fund plc
+        (GRID)"): the party goes by it elsewhere (rules: dedup.toml acronym_after)."""
+        window = text[end:end + 16]
+        return tuple(m.group("acronym").casefold() for p in self.acronym_after
+                     if (m := p.match(window)))
 
     def shared(self, f: Facts) -> Facts:
         """The same facts with every field that equals one seen before in this run replaced by

@@ -289,7 +289,10 @@ ALLOWED_LABELS: dict[str, frozenset[str] | None] = {
     "technologies": frozenset(TECHNOLOGIES),
     "events": frozenset(EVENTS) | {"later_step"},
     "dedup": frozenset({"key_token", "phase", "round", "site_ordinal", "project_name", "landmark",
-                       "not_party", "place_suffix", "district_cue"}),
+                       "not_party", "place_suffix", "district_cue", "acronym_after"}),
+    "grammar": frozenset({"sentence_end:events", "sentence_end:dates", "sentence_end:capacity",
+                          "background", "relative", "clause_end", "clause_break:events",
+                          "clause_break:dates", "opening", "statement", "dateline"}),
 }
 
 

@@ -586,6 +586,16 @@ def test_dedup_the_town_a_site_is_near_names_the_same_site(extractor, rules):
     assert _groups(extractor, rules, texts) == [[0, 1]]
 
 
+def test_dedup_an_acronym_given_in_brackets_names_the_party_elsewhere(extractor, rules):
+    # "(NESF)" after the name: another outlet's "NESF" is the same party, though the letters
+    # are no initials of the name
+    texts = ["NextEnergy Solar Fund Ltd (NESF) says its 50 MW / 100 MWh battery at Whitecross, "
+             "Lincolnshire, has entered commercial operation.",
+             "NESF's Whitecross battery in Lincolnshire is now operational, adding 50 MW of "
+             "two-hour storage, the listed fund told shareholders."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
 def test_dedup_a_county_taken_for_a_firm_is_no_party(extract, rules):
     dd = Deduplicator(rules)
     x = extract("Riverside County's new battery is finished: Calpine says the 680 MW site is online.")
