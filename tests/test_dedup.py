@@ -587,11 +587,11 @@ def test_dedup_the_town_a_site_is_near_names_the_same_site(extractor, rules):
 
 
 def test_dedup_an_acronym_given_in_brackets_names_the_party_elsewhere(extractor, rules):
-    # "(NESF)" after the name: another outlet's "NESF" is the same party, though the letters
+    # "(GSF)" after the name: another outlet's "GSF" is the same party, though the letters
     # are no initials of the name
-    texts = ["NextEnergy Solar Fund Ltd (NESF) says its 50 MW / 100 MWh battery at Whitecross, "
-             "Lincolnshire, has entered commercial operation.",
-             "NESF's Whitecross battery in Lincolnshire is now operational, adding 50 MW of "
+    texts = ["Gore Street Energy Storage Fund plc (GSF) says its 50 MW / 100 MWh battery at "
+             "Whitecross, Lincolnshire, has entered commercial operation.",
+             "GSF's Whitecross battery in Lincolnshire is now operational, adding 50 MW of "
              "two-hour storage, the listed fund told shareholders."]
     assert _groups(extractor, rules, texts) == [[0, 1]]
 
