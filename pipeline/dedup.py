@@ -578,6 +578,10 @@ class Deduplicator:
         keys.extend(("name", n) for n in (*f.names, *_party_heads(f.parties)))
         if len(parties) >= 2 and f.event:
             keys.append(("parties", tuple(parties), self._event_group(f.event)))
+            # and without the bystanders one outlet adds ("... supporting grid operator Ukrenergo")
+            actors = sorted({p.words for p in f.parties if not p.bystander})
+            if len(actors) >= 2 and actors != parties:
+                keys.append(("parties", tuple(actors), self._event_group(f.event)))
         return keys
 
     def _fact_pairs(self, facts: Sequence[Facts]) -> Iterator[tuple[int, int]]:

@@ -596,6 +596,16 @@ def test_dedup_an_acronym_given_in_brackets_names_the_party_elsewhere(extractor,
     assert _groups(extractor, rules, texts) == [[0, 1]]
 
 
+def test_dedup_two_parties_at_one_event_block_without_a_grid_operator(extractor, rules):
+    # no number and no place in common: the same two firms at the same event are compared
+    # even where one outlet adds the grid operator they serve
+    texts = ["Enel and Fluence bring Italian battery fleet into operation. The sites now support "
+             "grid operator Terna, the companies said.",
+             "Enel has put into operation 250 MW of batteries built together with Fluence at "
+             "three sites in Sardinia and Sicily."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
 def test_dedup_a_county_taken_for_a_firm_is_no_party(extract, rules):
     dd = Deduplicator(rules)
     x = extract("Riverside County's new battery is finished: Calpine says the 680 MW site is online.")
