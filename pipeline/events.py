@@ -100,12 +100,19 @@ class EventExtractor:
         return sorted(out, key=lambda e: e.start)
 
     def as_factory_news(self, event: MainEvent | None, cues: list[Cue],
-                        capacities: Sequence[Capacity]) -> tuple[MainEvent | None, list[Cue]]:
-        """A text whose only capacities are a factory's yearly output tells of the factory:
-        its main event takes the label settings factory_output_events give ("a plant able to
-        turn out 10 GWh of cells a year has started up" opens a factory), and its cue says so."""
+                        capacities: Sequence[Capacity], text: str) -> tuple[MainEvent | None, list[Cue]]:
+        """A text whose capacities (those of the cue's sentence) are a factory's yearly output
+        tells of the factory: its main event takes the label settings factory_output_events
+        give ("a plant able to turn out 10 GWh of cells a year has started up" opens a factory),
+        and its cue says so."""
         label = self.factory_output_events.get(event.event) if event is not None else None
-        if label is None or not capacities or any(c.kind != "factory_annual" for c in capacities):
+        if label is None:
+            return event, cues
+        # the capacities of the cue's own sentence decide ("has started up ... It supplied the
+        # cells for a 100 MWh station last year" is still the factory), else all of them
+        s0, s1 = sentence_of(sentence_bounds(text, self.grammar.sentence_end), event.start)
+        told = [c for c in capacities if s0 <= c.start < s1] or list(capacities)
+        if not told or any(c.kind != "factory_annual" for c in told):
             return event, cues
         rule = f"{event.rule}+settings.toml#factory_output_events"
         return (replace(event, event=label, rule=rule),

@@ -36,7 +36,8 @@ class Extractor:
         labels, tech_mentions = self.events.technologies_in(text)
         cues = self.events.events_in(text)
         headline = next((c for c in caps if c.kind == "project"), None)
-        event, cues = self.events.as_factory_news(main_event(cues, headline, len(text)), cues, caps)
+        event, cues = self.events.as_factory_news(main_event(cues, headline, len(text)), cues, caps,
+                                                  text)
         return Extraction(
             text=text,
             organizations=tuple(orgs),

@@ -116,6 +116,9 @@ CASES = [
      "Eve Power said.", "2025-09-03", "factory_opening", "2025-09-01"),
     ("A 50 MW / 100 MWh battery began operating in Hungary on Monday; its cells came from a "
      "line able to make 6 GWh a year.", "2025-09-03", "commercial_operation", "2025-09-01"),
+    ("A line able to make 6 GWh of cells a year began operating in Hungary, Eve Power said. It "
+     "supplied the cells for a 50 MWh battery in Debrecen last year.", "2025-09-03",
+     "factory_opening", None),
     # headline verbs in the present: "lands an order", "bring ... into operation"
     ("Hyperstrong lands 800 MWh battery order in Chile. The Beijing-based integrator will ship "
      "its systems to a solar park in Antofagasta.", "2025-09-03", "order", None),
