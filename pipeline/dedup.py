@@ -172,6 +172,8 @@ class Deduplicator:
         self.not_party_patterns = [p.regex for p in rules["dedup"].by_label("not_party")]
         self.acronym_after = [p.regex for p in rules["dedup"].by_label("acronym_after")]
         self.acronym_endings = tuple(w.casefold() for w in rules["dedup"].words.get("acronym_endings", ()))
+        self.generic_words = frozenset(rules["dedup"].words.get("party_generic_words", ()))
+        self.generic_cores = frozenset(rules["dedup"].words.get("generic_party_cores", ()))
         self._is_key = lru_cache(maxsize=1 << 16)(
             lambda word: any(p.search(word) for p in self.key_patterns))
         self._keys_words = lru_cache(maxsize=1 << 12)(self._text_keys_words)
@@ -421,7 +423,7 @@ class Deduplicator:
         parties = tuple(Party(tuple(sys.intern(w) for w in o.name.casefold().split()),
                               _small((*_initials(o.text, o.name, endings=self.acronym_endings),
                                       *self._bracketed_acronyms(x.text, o.end))), o.role,
-                              o.name.casefold() in self.bystanders)
+                              o.name.casefold() in self.bystanders, self._core(o.name))
                         for o in x.organizations if o.name.strip()
                         and not any(p.search(o.name) for p in self.not_party_patterns))
         project = [p for p in x.locations if p.is_project]
@@ -454,6 +456,15 @@ class Deduplicator:
             rounds=self._phases(x.text, self.round_patterns),
             names=_small(self._project_names(x) | {place(p.name).casefold() for p in places}))
         return self.shared(facts) if share else facts
+
+    def _core(self, name: str) -> str:
+        """The one word a firm's name leaves once its generic trailing words are off ("Doral
+        Group": "doral"), or "" (several words left, or a word many firms start with)."""
+        words = name.casefold().split()
+        while len(words) > 1 and words[-1] in self.generic_words:
+            words.pop()
+        core = words[0] if len(words) == 1 and len(name.split()) > 1 else ""
+        return sys.intern(core) if len(core) >= 4 and core not in self.generic_cores else ""
 
     def _bracketed_acronyms(self, text: str, end: int) -> tuple[str, ...]:
         """The acronym a text gives in brackets right after a party's name ("... Fund plc
@@ -855,6 +866,7 @@ class Party:
     initials: tuple[str, ...]  # acronyms the party may go by ("sec" for Saudi Electricity Company)
     role: str
     bystander: bool = False  # a regulator or grid operator (settings: bystander_types)
+    core: str = ""  # the one word left without generic trailing words ("doral": Doral Energy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1073,10 +1085,11 @@ def _meet(a: Sequence[str], b: Sequence[str]) -> bool:
 
 def _same_party(a: Party, b: Party) -> bool:
     """One name is the other's leading words ("Harmony", "Harmony Energy"; not "China Huadian"
-    and "China Datang"), or one is the other's acronym ("SEC", "Saudi Electricity Company") or
-    contraction ("Taipower", "Taiwan Power Co")."""
+    and "China Datang"), both leave the same word without their generic trailing words ("Doral
+    Energy", "Doral Group": `core`), or one is the other's acronym ("SEC", "Saudi Electricity
+    Company") or contraction ("Taipower", "Taiwan Power Co")."""
     n = min(len(a.words), len(b.words))
-    if a.words[:n] == b.words[:n]:
+    if a.words[:n] == b.words[:n] or (a.core and a.core == b.core):
         return True
     for short, long_ in ((a, b), (b, a)):
         if len(short.words) == 1 and len(long_.words) >= 2 and (

@@ -169,7 +169,7 @@ def test_dedup_bloom_prefilter_never_drops_a_pair_the_key_check_keeps(words_a, w
         assert len(a) == 1  # kept for verification
 
 
-def test_dedup_party_acronyms_match_their_names():
+def test_dedup_party_acronyms_match_their_names(rules):
     sec = Party(("saudi", "electricity"), _initials("Saudi Electricity Company", "Saudi Electricity"), "owner")
     assert _same_party(Party(("sec",), (), "owner"), sec)
     assert _same_party(Party(("harmony",), (), "owner"), Party(("harmony", "energy"), (), "owner"))
@@ -179,6 +179,11 @@ def test_dedup_party_acronyms_match_their_names():
     cpdl = Party(("capital", "power", "distribution"),
                  _initials("Capital Power Distribution", endings=("co", "l")), "owner")
     assert _same_party(Party(("cpdl",), (), "owner"), cpdl)  # "Ltd" left out of the name
+    dd = Deduplicator(rules)
+    doral = lambda name: Party(tuple(name.casefold().split()), (), "developer", core=dd._core(name))  # noqa: E731
+    assert _same_party(doral("Kestrel Energy"), doral("Kestrel Group"))  # the same word left
+    assert not _same_party(doral("China Energy"), doral("China Power"))  # a word many start with
+    assert not _same_party(doral("Kestrel Energy"), doral("Osprey Energy"))
     tepco = Party(("tokyo", "electric", "power"), _initials("Tokyo Electric Power", endings=("co",)), "owner")
     assert _same_party(Party(("tepco",), (), "owner"), tepco)
     assert not _same_party(Party(("tepc",), (), "owner"), tepco)
