@@ -530,3 +530,20 @@ def test_entities_acronym_after_an_indian_utility_noun(extract):
     # "discom", "genco", "transco": the descriptor nouns of Indian power companies
     x = extract("Mumbai discom AEML has switched on a 20 MW / 40 MWh battery at Aarey.")
     assert "AEML" in {o.text for o in x.organizations}
+
+
+# A country named only as a neighbour of the site ("bordering Yemen", "near the border with
+# Ecuador", "on the Laos border") is a place named, never the project's country.
+@pytest.mark.parametrize("text, neighbour, countries", [
+    ("A 300 MW battery will rise in the southern province bordering Yemen, the developer said.",
+     "Yemen", []),
+    ("Acme Grid will build a 50 MW battery in a remote valley near the border with Ecuador.", "Ecuador", []),
+    ("The 80 MWh system sits in a mountain district on the border of Chile, Acme Power said.", "Chile", []),
+    ("A 20 MW battery near the Laos border in Thailand was switched on in May.", "Laos", ["TH"]),
+    ("Work began on a 100 MW battery at Tacna, neighbouring Chile.", "Chile", ["PE"]),
+])
+def test_entities_neighbour_country_is_no_project_country(extract, text, neighbour, countries):
+    x = extract(text)
+    hit = [p for p in x.locations if p.text == neighbour]
+    assert hit and not hit[0].is_project
+    assert list(x.countries) == countries
