@@ -547,3 +547,20 @@ def test_entities_neighbour_country_is_no_project_country(extract, text, neighbo
     hit = [p for p in x.locations if p.text == neighbour]
     assert hit and not hit[0].is_project
     assert list(x.countries) == countries
+
+
+# Names of firms and bodies in Spanish, Portuguese or French form, with their connectors and
+# accents, are found with their bracketed acronym; the English name of a well-known gazetteer
+# body and a name ending in a bare "Co." are that body.
+@pytest.mark.parametrize("text, names", [
+    ("Compañía Eléctrica del Litoral (CEL) has switched on a 30 MW battery near Guayaquil. CEL will "
+     "run it for ten years.", {"Compañía Eléctrica del Litoral"}),
+    ("Companhia Paulista de Baterias signed a supply deal with BYD for a 60 MWh system.",
+     {"Companhia Paulista de Baterias", "BYD"}),
+    ("Société Bretonne d'Énergie Stockée awarded a 25 MW storage contract to Acme Power.",
+     {"Société Bretonne d'Énergie Stockée", "Acme Power"}),
+    ("The Federal Electricity Commission will tender 1 GW of storage in Sonora.", {"CFE"}),
+    ("Manila Electric Co. (Meralco) will buy the output of the 40 MW battery.", {"Meralco"}),
+])
+def test_entities_romance_language_names_and_translated_aliases(extract, text, names):
+    assert {o.name for o in extract(text).organizations} == names
