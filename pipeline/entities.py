@@ -322,6 +322,8 @@ class EntityExtractor:
         self._lower_share = ent.numbers.get("lowercase_max_capital_share", 0.0)
         self._lower_min_words = int(ent.numbers.get("lowercase_min_words", 0))
         self._org_surfaces: dict[str, str] | None = None
+        self._parent_words = frozenset(ent.words.get("parent_form_words", ()))
+        self._business_words = frozenset(ent.words.get("business_line_words", ()))
 
     @property
     def minor_places(self) -> _PlaceRows:
@@ -493,15 +495,22 @@ class EntityExtractor:
         overlap = [x for x in mentions if a < x[1] and b > x[0]]
         if overlap and not self._extends(text, a, b, overlap):
             return mentions
-        reason = self._not_an_org(text, name, a, b, cue.id)
+        # "Capital Power Generation Ltd": a gazetteer name followed by words of a line of
+        # business is a name, though every word of it is also a generic one ("Tesla Megapack"
+        # is not: entities.toml [words] business_line_words)
+        extra = self._fold_legal(text[overlap[0][1]:b]).split() if overlap else []
+        named = bool(extra) and all(w in self._business_words or w in self._parent_words for w in extra)
+        reason = self._not_an_org(text, name, a, b, cue.id, named=named)
         if reason:
             dropped.append(Dropped("organizations", name, a, b, *reason))
             return mentions
         canonical, rule, typ = self._canonical(name, cue.id)
         if rule == cue.id:
             extra = text[overlap[0][1]:b].split() if overlap else []
-            if extra and all(any(p.regex.fullmatch(w) for p in self.not_org) for w in extra):
-                # "CTG Renewables", "BYD Energy Storage": the gazetteer firm under a generic word
+            if extra and all(w in self._parent_words for w in extra):
+                # "Acme Group", "Acme Holdings": the gazetteer firm under a word of company form;
+                # a line of business after it ("NTPC Renewable Energy", "Capital Power
+                # Distribution") names another firm (entities.toml [words] parent_form_words)
                 canonical, rule, typ = overlap[0][2], f"{cue.id}+{overlap[0][3]}", overlap[0][4]
             elif overlap:  # a gazetteer name written with more words is its own subsidiary
                 typ = overlap[0][4]
@@ -533,12 +542,14 @@ class EntityExtractor:
         return (rule.startswith("organizations.jsonl") and s == a and b > e
                 and not re.match(r"\s*(?:and|&|,)\s", text[e:b]))
 
-    def _not_an_org(self, text: str, name: str, a: int, b: int, cue_id: str) -> tuple[str, str] | None:
-        """Why a cue's candidate is not an organisation, with the rule that says so."""
+    def _not_an_org(self, text: str, name: str, a: int, b: int, cue_id: str,
+                    named: bool = False) -> tuple[str, str] | None:
+        """Why a cue's candidate is not an organisation, with the rule that says so; a `named`
+        candidate starts with a gazetteer name, so no generic phrase can hold it."""
         folded = self._fold_legal(name)
         if sum(w[:1].isupper() for w in folded.split()) > self.settings.max_cue_name_words:  # "of the" free
             return "too long for a name found by a cue", cue_id
-        for p in self.not_org:
+        for p in () if named else self.not_org:
             if p.regex.fullmatch(name) or p.regex.fullmatch(folded):
                 return "generic phrase, not a name", p.id
         if name in self.places or name in self.demonyms or self._compass_place(name):

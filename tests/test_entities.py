@@ -564,3 +564,19 @@ def test_entities_neighbour_country_is_no_project_country(extract, text, neighbo
 ])
 def test_entities_romance_language_names_and_translated_aliases(extract, text, names):
     assert {o.name for o in extract(text).organizations} == names
+
+
+# A gazetteer name that is only the first words of a longer written name is another firm when
+# the extra words name a line of business ("Capital Power Generation", a Punjab genco, is not the
+# Canadian Capital Power); a word of company form ("Group", "Holdings") keeps the gazetteer firm.
+@pytest.mark.parametrize("text, present, absent", [
+    ("Capital Power Generation Ltd (CPGL), a Punjab genco, has commissioned a 20 MW battery. CPGL "
+     "will run it.", "Capital Power Generation", "Capital Power"),
+    ("Greenko Renewables has started building a 500 MWh battery in Telangana.", "Greenko Renewables", "Greenko"),
+    ("Fluence Energy Storage Systems was picked to supply a 200 MWh battery in Ohio.",
+     "Fluence Energy Storage Systems", "Fluence"),
+    ("Capital Power Group has switched on a 40 MW battery in Alberta.", "Capital Power", "Capital Power Group"),
+])
+def test_entities_longer_name_than_a_gazetteer_alias(extract, text, present, absent):
+    names = {o.name for o in extract(text).organizations}
+    assert present in names and absent not in names
