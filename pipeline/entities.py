@@ -322,6 +322,7 @@ class EntityExtractor:
         self._lower_share = ent.numbers.get("lowercase_max_capital_share", 0.0)
         self._lower_min_words = int(ent.numbers.get("lowercase_min_words", 0))
         self._org_surfaces: dict[str, str] | None = None
+        self._fuzzy_first_word = ent.numbers.get("fuzzy_first_word_score", 0.0)
         self._parent_words = frozenset(ent.words.get("parent_form_words", ()))
         self._business_words = frozenset(ent.words.get("business_line_words", ()))
 
@@ -346,8 +347,9 @@ class EntityExtractor:
         if recased is not None:
             return self._on_recased(text, recased)
         dropped: list[Dropped] = []
-        orgs = self._organizations(text, doc, dropped)
-        places = self._places(text, doc, orgs, dropped)
+        spans: list[tuple[int, int]] = []
+        orgs = self._organizations(text, doc, dropped, spans)
+        places = self._places(text, doc, orgs, dropped, spans)
         return orgs, places, dropped
 
     # -------------------------------------------------------------- lower-case texts
@@ -403,8 +405,9 @@ class EntityExtractor:
         """Extraction on the recased copy, reported on the text as written."""
         dropped: list[Dropped] = []
         doc = self.nlp.make_doc(recased)
-        orgs = self._organizations(recased, doc, dropped)
-        places = self._places(recased, doc, orgs, dropped)
+        spans: list[tuple[int, int]] = []
+        orgs = self._organizations(recased, doc, dropped, spans)
+        places = self._places(recased, doc, orgs, dropped, spans)
         mark = ";entities.toml#lowercase-text"
         orgs = [replace(o, text=text[o.start:o.end], rule=o.rule + mark) for o in orgs]
         places = [replace(p, text=text[p.start:p.end], rule=p.rule + mark) for p in places]
@@ -431,7 +434,10 @@ class EntityExtractor:
         return self._org_surfaces
 
     # -------------------------------------------------------------- organisations
-    def _organizations(self, text: str, doc, dropped: list[Dropped]) -> list[Organization]:
+    def _organizations(self, text: str, doc, dropped: list[Dropped],
+                       spans: list[tuple[int, int]] | None = None) -> list[Organization]:
+        """The organisations of the text; `spans` gets the span of every mention, a repeated
+        name's too ("SECI ... Solar Energy Corporation of India (SECI)"), where no place is."""
         mentions: list[tuple[int, int, str, str, str | None]] = []  # start, end, name, rule, type
         for _, s, e in self.org_matcher(doc):
             span = doc[s:e]
@@ -466,6 +472,8 @@ class EntityExtractor:
                         canonical, rule, typ = self._canonical(name, "model:en_core_web_sm#ORG")
                         mentions.append((a, b, canonical, rule, typ))
         mentions = _acronyms_as_full_names(text, _acronyms_in_parentheses(text, sorted(mentions)))
+        if spans is not None:
+            spans.extend((m[0], m[1]) for m in mentions)
         projectless = (self._project_text is not None and any(m[4] in MAKER_TYPES for m in mentions)
                        and not self._project_text.search(text))
         out: dict[str, Organization] = {}
@@ -628,6 +636,11 @@ class EntityExtractor:
             hit = process.extractOne(folded.casefold(), self.alias_choices, scorer=fuzz.ratio,
                                      processor=fuzz_utils.default_process,
                                      score_cutoff=self.settings.fuzzy_alias_score)
+            # a near spelling keeps the first word: "MGen Renewable Energy" is no "GE Renewable
+            # Energy" (first words 67 alike), "Contemporary Amperex Technologies" is CATL
+            if hit is not None and fuzz.ratio(folded.casefold().split()[0], hit[0].split()[0]) < \
+                    self._fuzzy_first_word:
+                hit = None
             if hit is not None:
                 org = self.orgs[hit[0]]
                 return org.name, f"{rule}+fuzzy:organizations.jsonl#{org.id}", org.type
@@ -667,8 +680,9 @@ class EntityExtractor:
         return "other", None, 0.0
 
     # -------------------------------------------------------------- places
-    def _places(self, text: str, doc, orgs: list[Organization], dropped: list[Dropped]) -> list[Location]:
-        inside_org = [(o.start, o.end) for o in orgs]
+    def _places(self, text: str, doc, orgs: list[Organization], dropped: list[Dropped],
+                spans: list[tuple[int, int]] | None = None) -> list[Location]:
+        inside_org = [(o.start, o.end) for o in orgs] + list(spans or ())
         found = [_Found(doc[s:e].start_char, doc[s:e].end_char, doc[s:e].text, self.places[doc[s:e].text])
                  for _, s, e in self.place_matcher(doc)]
         town_word = self.place_finders.get("find_town_word")

@@ -580,3 +580,17 @@ def test_entities_romance_language_names_and_translated_aliases(extract, text, n
 def test_entities_longer_name_than_a_gazetteer_alias(extract, text, present, absent):
     names = {o.name for o in extract(text).organizations}
     assert present in names and absent not in names
+
+
+# A place inside any mention of a firm's name is no place, though the firm was named before by its
+# acronym; a near spelling of a gazetteer alias keeps its first word.
+@pytest.mark.parametrize("text, absent_place, names", [
+    ("NHPC signs deal with SECI\n\nNHPC has signed a storage deal with Solar Energy Corporation of India "
+     "(SECI) for a 300 MWh battery in Gujarat.", "India", {"NHPC", "SECI"}),
+    ("KGen Renewable Energy will build a 50 MW battery in Luzon, the firm said.", None,
+     {"KGen Renewable Energy"}),
+])
+def test_entities_repeated_firm_name_and_near_spellings(extract, text, absent_place, names):
+    x = extract(text)
+    assert absent_place not in {p.text for p in x.locations}
+    assert {o.name for o in x.organizations} == names
