@@ -586,6 +586,10 @@ class Deduplicator:
         keys.extend(("party-place", p, q) for p in parties for q in places)
         keys.extend(("party-place", p, q, *event) for p in parties for q in places if event)
         keys.extend(("party-date", p, d) for p in parties for d in when)
+        # a thin text names a party and an event and little else ("EDL broke ground on its first
+        # battery"): the party (or its initials) at the event; a block too common to pair is
+        # dropped by fact_block_size
+        keys.extend(("party-event", p, *event) for p in parties + heads if event and f.site_ordinals)
         keys.extend(("name", n) for n in (*f.names, *_party_heads(f.parties)))
         if len(parties) >= 2 and f.event:
             keys.append(("parties", tuple(parties), self._event_group(f.event)))
@@ -624,7 +628,8 @@ class Deduplicator:
                       or _meet(a.regions, b.regions))
         same_name = (_meet(a.names, b.names) or _meet(a.names, _party_heads(b.parties))
                      or _meet(b.names, _party_heads(a.parties))
-                     or _meet(a.rounds, b.rounds))  # the same round of a tender ("Phase-IV auction")
+                     or _meet(a.rounds, b.rounds)  # the same round of a tender ("Phase-IV auction")
+                     or _meet(a.site_ordinals, b.site_ordinals))  # "its first battery" in both
         # "other" (a fire, a record) says nothing about which story it is
         same_event = bool(a.event and b.event and a.event != "other"
                           and self._same_event(a.event, b.event))

@@ -611,6 +611,15 @@ def test_dedup_two_parties_at_one_event_block_without_a_grid_operator(extractor,
     assert _groups(extractor, rules, texts) == [[0, 1]]
 
 
+def test_dedup_a_firms_first_battery_told_thinly_merges(extractor, rules):
+    # no number in one text and the site by two names: the same firm starting works on "its
+    # first battery" in both is one story
+    texts = ["Electricité du Laos has started construction of its first battery, a 30 MW / 60 MWh "
+             "system in Vientiane province.",
+             "EDL broke ground on its first grid battery at Nam Ngum, the state utility said."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
 def test_dedup_a_county_taken_for_a_firm_is_no_party(extract, rules):
     dd = Deduplicator(rules)
     x = extract("Riverside County's new battery is finished: Calpine says the 680 MW site is online.")

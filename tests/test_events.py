@@ -158,6 +158,8 @@ CASES = [
     # a plant with a long name before its noun
     ("Gotion and a state fund opened a lithium iron phosphate cell and module plant in Morocco on "
      "Monday.", "2025-06-03", "factory_opening", "2025-06-02"),
+    ("Celsia started the works on its first battery in Valle del Cauca on Monday.", "2025-09-03",
+     "construction_start", "2025-09-01"),
     # power sent to the grid is a grid connection, however it is sent; cells sent abroad export
     ("The 100 MW Blackhillock battery began exporting to the grid on March 3, its owner said.",
      "2025-03-20", "grid_connection", "2025-03-03"),
