@@ -206,6 +206,11 @@ _ALTERNATE = re.compile(r"[A-Z][a-z][A-Za-z'-]*(?: (?:[A-Z][A-Za-z'-]+|de|del|la
 _NEXT_WORDS = re.compile(r"(?:[ ](?:del|de|la|and)?(?:[ ]?[A-Z][a-z]+)){1,2}(?![\w-])")
 
 
+# The hyphenated rest of a region's name after a place the gazetteer knows, and a word or two
+# after it ("Guelmim" of "Guelmim-Oued Noun", "Rabat" of "Rabat-Salé-Kénitra")
+_HYPHEN_WORDS = re.compile(r"(?P<parts>(?:-[A-ZÀ-ÖØ-Þ][\w'’]+){1,3})(?:[ ][A-ZÀ-ÖØ-Þ][\w'’]+){0,2}")
+
+
 def _spellings(name: str, alternates) -> list[str]:
     """The other spellings of a town worth a lookup behind a cue: the name without "City" or
     "The" ("Wenshan City", "The Bronx"), and ASCII alternates of five letters or more that are
@@ -282,7 +287,7 @@ class EntityExtractor:
         # Place-finding and project cues are named fragments of places.toml (its labels say
         # what a cue means for a place already found; these find one or mark it the project's).
         self.place_finders = {k: re.compile(_expand(v, plc.fragments)) for k, v in plc.fragments.items()
-                              if k.startswith(("find_", "project_"))}
+                              if k.startswith(("find_", "project_", "gate_"))}
         # ", " between a place and its container, past a lower-case noun ("Punjab province, Pakistan")
         self._comma = re.compile(_expand(r"(?:[ ]{admin_noun_lower})?,[ ]", plc.fragments)
                                  if "admin_noun_lower" in plc.fragments else ",[ ]")
@@ -325,6 +330,7 @@ class EntityExtractor:
         self._fuzzy_first_word = ent.numbers.get("fuzzy_first_word_score", 0.0)
         self._parent_words = frozenset(ent.words.get("parent_form_words", ()))
         self._business_words = frozenset(ent.words.get("business_line_words", ()))
+        self._short_tail_words = frozenset(ent.words.get("short_name_tail_words", ()))
 
     @property
     def minor_places(self) -> _PlaceRows:
@@ -472,6 +478,7 @@ class EntityExtractor:
                         canonical, rule, typ = self._canonical(name, "model:en_core_web_sm#ORG")
                         mentions.append((a, b, canonical, rule, typ))
         mentions = _acronyms_as_full_names(text, _acronyms_in_parentheses(text, sorted(mentions)))
+        mentions = _short_names(mentions, self._short_tail_words)
         if spans is not None:
             spans.extend((m[0], m[1]) for m in mentions)
         projectless = (self._project_text is not None and any(m[4] in MAKER_TYPES for m in mentions)
@@ -498,6 +505,7 @@ class EntityExtractor:
     def _cue_mention(self, text, raw, a, b, cue, mentions, dropped):
         """Add one cue-found name to the mentions unless it is no organisation."""
         name, a, b = self._clean_name(raw, a, b)
+        name, a = self._after_run_in_place(text, name, a)
         if not name:
             return mentions
         overlap = [x for x in mentions if a < x[1] and b > x[0]]
@@ -529,6 +537,32 @@ class EntityExtractor:
                     canonical, rule, typ = short[2], f"{cue.id}+short:{short[3]}", short[4]
         mentions = [x for x in mentions if x not in overlap] + [(a, b, canonical, rule, typ)]
         return _longest(mentions)
+
+    def _after_run_in_place(self, text: str, name: str, a: int) -> tuple[str, int]:
+        """A headline the scrape ran into the first sentence ("... mini-grid in Nigeria Nasarawa
+        State Husk Power Systems said"): the places after the headline's "in" are no part of
+        the firm's name that follows them."""
+        if not self._RUN_IN_BEFORE.search(text, max(0, a - 60), a):
+            return name, a
+        words = name.split(" ")
+        cut = 0
+        while len(words) - cut >= 3:
+            for n in range(min(3, len(words) - cut - 2), 0, -1):
+                head = " ".join(words[cut:cut + n])
+                bare = self._RUN_IN_NOUN.sub("", head)
+                if head in self.places or (bare != head and (bare in self.places or self.minor_places.get(fold(bare)))):
+                    cut += n
+                    break
+            else:
+                break
+        if not cut:
+            return name, a
+        skip = len(" ".join(words[:cut])) + 1
+        return name[skip:], a + skip
+
+    # "in", "at", "near" and perhaps a place before it: the headline's place ("in Nigeria ")
+    _RUN_IN_BEFORE = re.compile(r"\b(?:in|at|near)[ ](?:[A-Z][\w'’-]+[ ]){0,2}$")
+    _RUN_IN_NOUN = re.compile(r"[ ](?:State|Province|County|Region|District|Prefecture|Governorate)$")
 
     def _split_parties(self, raw: str, a: int) -> list[tuple[str, int]]:
         """"NRStor and Northland Power" names two parties; "Pacific Gas and Electric" (a gazetteer
@@ -683,6 +717,7 @@ class EntityExtractor:
     def _places(self, text: str, doc, orgs: list[Organization], dropped: list[Dropped],
                 spans: list[tuple[int, int]] | None = None) -> list[Location]:
         inside_org = [(o.start, o.end) for o in orgs] + list(spans or ())
+        inside_org += [m.span() for m in self._finditer("find_institution", text)]
         found = [_Found(doc[s:e].start_char, doc[s:e].end_char, doc[s:e].text, self.places[doc[s:e].text])
                  for _, s, e in self.place_matcher(doc)]
         town_word = self.place_finders.get("find_town_word")
@@ -717,10 +752,12 @@ class EntityExtractor:
         # Context for ambiguity: countries named unambiguously in the same text, then the
         # country an ambiguous country name most likely means ("Puerto Rico", "Georgia").
         context = set(demonym_countries)
+        named = set()  # the countries its places name, without a firm's demonym ("Chinese maker")
         for f in kept:
             countries = {c.country for c in f.cands if c.country}
             if len(countries) == 1:
-                context |= countries
+                named |= countries
+        context |= named
         for f in kept:
             if len({c.country for c in f.cands}) > 1:
                 best = self._choose(f.cands, context)
@@ -734,7 +771,7 @@ class EntityExtractor:
         stated = {c.country for f in kept if f.cands and all(c.kind in BROAD_KINDS for c in f.cands)
                   and len({c.country for c in f.cands}) == 1 for c in f.cands[:1]} - {None} \
             if any(f.container is not None for f in kept) else set()
-        chosen = self._resolve(kept, context, stated)
+        chosen = self._resolve(kept, context, stated, named)
         firms = {o.start for o in orgs}
         parts = {id(f): ("home", "places.toml#find_dateline") if f.cue == "find_dateline"
                  else self._part(text, f.a, f.b, f.b + 3 in firms) for f in kept}
@@ -786,6 +823,13 @@ class EntityExtractor:
         "Ilocos Norte" (a province) over "Ilocos" (a region), "Agusan del Sur". Only the
         small-place table is asked, one look-up per following word."""
         for f in found:
+            h = _HYPHEN_WORDS.match(text, f.b)  # "Guelmim-Oued Noun", "Rabat-Salé-Kénitra"
+            if h is not None:
+                for end in sorted({f.b + len(h.group(0)), f.b + len(h.group("parts"))}, reverse=True):
+                    if not self._not_place(text[f.a:end]) and (cands := self.minor_places.get(fold(text[f.a:end]))):
+                        f.b, f.surface, f.cands = end, text[f.a:end], list(cands)
+                        break
+                continue
             m = _NEXT_WORDS.match(text, f.b)
             if m is None:
                 continue
@@ -804,15 +848,25 @@ class EntityExtractor:
         """Places the gazetteers do not hold, found by their shape: "Kern County", "Zhambyl
         region", "canton of Valais", "County Offaly"."""
         out: list[_Found] = []
-        for key in ("find_titled_noun", "find_lower_noun", "find_noun_of", "find_county_prefix"):
+        for key in ("find_titled_noun", "find_lower_noun", "find_noun_of", "find_county_prefix", "find_zone"):
             rx = self.place_finders.get(key)
-            for m in rx.finditer(text) if rx else ():
+            for m in self._finditer(key, text):
                 a, b = m.span("name")
                 surface = m.group("name")
                 if surface in self.demonyms or self._not_place(surface):
                     continue
+                if surface.startswith("The "):  # "The State", "The Northern County"
+                    continue
+                words = surface.split(" ")
+                for n in range(1, len(words) - 1):  # "in Kenya Kisumu County": a headline's country before it
+                    rest = " ".join(words[n:])
+                    if " ".join(words[:n]) in self.places and (rest in self.places or self.minor_places.get(fold(rest))
+                                                               or self.minor_places.get(fold(" ".join(words[n:-1])))):
+                        a, surface = b - len(rest), rest
+                        break
                 noun = m.group("noun").casefold() if "noun" in rx.groupindex and m.group("noun") else ""
-                kind = NOUN_KIND.get(noun.split()[-1] if noun else "county" if "County" in surface else "", "admin1")
+                kind = "district" if key == "find_zone" else \
+                    NOUN_KIND.get(noun.split()[-1] if noun else "county" if "County" in surface else "", "admin1")
                 out.append(_Found(a, b, surface, self.places.get(surface, []), key, kind))
         rx = self.place_finders.get("find_dateline")
         for m in rx.finditer(text) if rx else ():
@@ -836,9 +890,14 @@ class EntityExtractor:
             if self._not_place(inner):
                 continue
             own = self.places.get(surface) or self.minor_places.get(fold(surface), [])
-            if not own and not surface.startswith("Greater ") and not any(c.kind == "country" for c in cands):
-                continue  # "South Delhi" is a part of Delhi; "South Holland" a region of a country
-            kind = "district" if all(c.kind == "city" for c in cands) else "region"
+            if not own and not surface.startswith("Greater ") and not any(c.kind == "country" for c in cands) \
+                    and not all(c.kind in BROAD_KINDS for c in cands):
+                continue  # "South Delhi" is a part of Delhi; "South Holland" a region of a country,
+                # "Central Java" of a region ("Java")
+            # a part of an island or region is a province of its country ("East Kalimantan"), of
+            # a country or a state a region ("Central Queensland" is in Queensland, as a town)
+            kind = "district" if all(c.kind == "city" for c in cands) else \
+                "admin1" if all(c.kind == "region" for c in cands) else "region"
             cands = own + [PlaceCandidate(surface, c.country, c.admin1 if c.kind == "admin1" else None,
                                            kind, 0, f"places.toml#find_compass+{c.rule}", False)
                            for c in cands if c.country]
@@ -846,11 +905,20 @@ class EntityExtractor:
                               kind))
         return out
 
+    def _finditer(self, key: str, text: str):
+        """The matches of a place finder; none without a word of its gate ("gate_zone" for
+        "find_zone"), a literal search that spares the finder's slower scan of every text."""
+        rx = self.place_finders.get(key)
+        gate = self.place_finders.get("gate_" + key[len("find_"):])
+        if rx is None or (gate is not None and not gate.search(text)):
+            return iter(())
+        return rx.finditer(text)
+
     def _cue_candidates(self, kept: list[_Found]) -> None:
         """Cue-found places (counties, regions) take candidates from the small-place table."""
         for f in kept:
             if f.cue and not f.cands:
-                bare = re.sub(r"^County |[ ](?:County|Province|Prefecture|Governorate|Oblast|Voivodeship|"
+                bare = re.sub(r"^County |[ ](?:State|County|Province|Prefecture|Governorate|Oblast|Voivodeship|"
                               r"District|Borough|Parish|Municipality|Canton)$", "", f.surface)
                 f.cands = [c for c in self.places.get(bare, []) + self.minor_places.get(fold(f.surface), [])
                            + self.minor_places.get(fold(bare), [])
@@ -1021,7 +1089,8 @@ class EntityExtractor:
         return sorted(kept + added, key=lambda f: f.a)
 
     def _resolve(self, kept: list[_Found], context: set[str],
-                 stated: frozenset[str] | set[str] = frozenset()) -> dict[int, PlaceCandidate]:
+                 stated: frozenset[str] | set[str] = frozenset(),
+                 named: frozenset[str] | set[str] = frozenset()) -> dict[int, PlaceCandidate]:
         """Pick each place's candidate: a container first (it names the country), then what it
         contains, then the rest by the countries the text names."""
         chosen: dict[int, PlaceCandidate] = {}
@@ -1072,7 +1141,8 @@ class EntityExtractor:
             if f.cands:
                 chosen[id(f)] = self._choose(f.cands, context, regions=regions)
             else:  # a cue-found place no table holds: the country of the text, if only one
-                country = next(iter(context)) if len(context) == 1 else None
+                country = next(iter(context)) if len(context) == 1 else \
+                    next(iter(named)) if len(named) == 1 and f.cue == "find_zone" else None
                 kind = (f.noun_kind or "city") if country else "region"  # of unknown size and country
                 chosen[id(f)] = PlaceCandidate(_bare_town(f.surface), country, None, kind, 0,
                                                f"places.toml#{f.cue}", False)
@@ -1176,6 +1246,22 @@ def _acronyms_as_full_names(text: str, mentions):
         if long is m:
             long = None
         out.append((m[0], m[1], long[2], f"{m[3]}+acronym-of:{long[3]}", long[4]) if long else m)
+    return out
+
+
+def _short_names(mentions, tails):
+    """"Husk Power" in a headline and "Husk Power Systems" later are one firm: a cue-found
+    name that another mention's name continues with a word of company form only
+    (entities.toml [words] short_name_tail_words) takes that name."""
+    names = {m[2]: m for m in mentions}
+    out = []
+    for m in mentions:
+        if not m[3].startswith("organizations.jsonl") and " " in m[2]:
+            full = next((x for n, x in names.items() if n.startswith(m[2] + " ")
+                         and all(w in tails for w in n[len(m[2]) + 1:].split())), None)
+            if full is not None:
+                m = (m[0], m[1], full[2], f"{m[3]}+short:{full[3]}", full[4])
+        out.append(m)
     return out
 
 

@@ -594,3 +594,83 @@ def test_entities_repeated_firm_name_and_near_spellings(extract, text, absent_pl
     x = extract(text)
     assert absent_place not in {p.text for p in x.locations}
     assert {o.name for o in x.organizations} == names
+
+
+# A dateline after a headline the scrape ran into it ("Grid battery switched on BUCHAREST --"):
+# the place, the story's home, found whatever its case; the text's only country then is the
+# project's.
+@pytest.mark.parametrize("text, place, country", [
+    ("Grid battery switched on\n\nBUCHAREST -- Nova Energy has connected a 40 MW/80 MWh battery to the "
+     "grid, the company said.", "BUCHAREST", "RO"),
+    ("Lender backs storage\n\nNEW DELHI, March 3 (PTI) -- Power Finance Corp has sanctioned a loan for "
+     "a 500 MW pumped storage project.", "NEW DELHI", "IN"),
+    ("Photo: a station. (Xinhua/Li Wei)\n\nURUMQI, Jan 5 (Xinhua) -- A 200 MW/800 MWh energy storage "
+     "station was connected to the grid on Friday.", "URUMQI", "CN"),
+    ("Storage deal signed MANILA: Acme Power signed a deal for a 60 MW battery plant.", "MANILA", "PH"),
+])
+def test_entities_dateline_after_a_run_in_headline(extract, text, place, country):
+    x = extract(text)
+    hit = [p for p in x.locations if p.text == place]
+    assert hit and hit[0].country == country and not hit[0].is_project
+    assert list(x.countries) == [country]
+
+
+# Regions written with hyphens or a compass word, known to the gazetteers whole or by a part.
+@pytest.mark.parametrize("text, places, country", [
+    ("Acme signs deal to build 800 MWh of storage in the Guelmim-Oued Noun and Souss-Massa regions.",
+     {"Guelmim-Oued Noun", "Souss-Massa"}, "MA"),
+    ("A 100 MW battery will be built in Rabat-Salé-Kénitra by Acme Energy.", {"Rabat-Salé-Kénitra"}, "MA"),
+    ("Acme Energy will build batteries in Central Java and East Kalimantan.",
+     {"Central Java", "East Kalimantan"}, "ID"),
+    ("A 75 MW battery plant is planned in the Northern Cape.", {"Northern Cape"}, "ZA"),
+])
+def test_entities_hyphenated_and_compass_regions(extract, text, places, country):
+    x = extract(text)
+    assert {p.text for p in x.locations} == places
+    assert list(x.countries) == [country]
+
+
+# An industrial park or zone is a place as written, of the text's country (not of a maker's
+# demonym nor of a namesake town abroad).
+@pytest.mark.parametrize("text, place, country", [
+    ("JAKARTA -- Chinese maker Gotion opened a battery plant in the Kendal Industrial Park, Central Java, "
+     "on Tuesday.", "Kendal Industrial Park", "ID"),
+    ("KUALA LUMPUR: EVE Energy shipped cells from its plant in Kulim Hi-Tech Park, Kedah, last week.",
+     "Kulim Hi-Tech Park", "MY"),
+    ("A 2 GWh cell factory opened in the Nansha New Area of Guangzhou.", "Nansha New Area", "CN"),
+])
+def test_entities_industrial_park_is_a_place(extract, text, place, country):
+    x = extract(text)
+    hit = [p for p in x.locations if p.text == place]
+    assert hit and hit[0].country == country and hit[0].is_project
+    assert list(x.countries) == [country]
+
+
+# A place inside an institution a filing or a statement names is no place of the story.
+@pytest.mark.parametrize("text, absent, countries", [
+    ("KUALA LUMPUR: Tenaga Nasional will build a 100 MW/400 MWh battery at Kapar in Selangor, TNB "
+     "told Bursa Malaysia.", {"Bursa", "Malaysia"}, ["MY"]),
+    ("Doral Energy, listed on the Tel Aviv Stock Exchange, will build a 150 MW battery in Texas.",
+     {"Tel Aviv"}, ["US"]),
+    ("Acme Power, whose shares trade on the Stock Exchange of Thailand, ordered a 50 MW battery for "
+     "its plant in Victoria.", {"Thailand"}, ["AU"]),
+])
+def test_entities_place_inside_an_institution_is_no_place(extract, text, absent, countries):
+    x = extract(text)
+    assert not absent & {p.text for p in x.locations}
+    assert list(x.countries) == countries
+
+
+# A headline the scrape ran into the first sentence: its place is no part of the firm's name
+# that follows, and the firm's short name in the headline is the same firm.
+@pytest.mark.parametrize("text, orgs, place", [
+    ("Lumen Grid switches on mini-grid in Kenya Kisumu County Lumen Grid Systems said on Monday it has "
+     "commissioned a 2 MWh battery bank in Kisumu County.", {"Lumen Grid Systems"}, "Kisumu County"),
+    ("Husk Power commissions solar hybrid mini-grid in Nasarawa State\n\nHusk Power Systems has "
+     "commissioned a mini-grid with a 2.4 MWh battery bank in Nasarawa State, north-central Nigeria.",
+     {"Husk Power Systems"}, "Nasarawa State"),
+])
+def test_entities_run_in_headline_place_is_no_part_of_a_firm(extract, text, orgs, place):
+    x = extract(text)
+    assert {o.name for o in x.organizations} == orgs
+    assert place in {p.text for p in x.locations}
