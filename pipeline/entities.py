@@ -506,6 +506,10 @@ class EntityExtractor:
         """Add one cue-found name to the mentions unless it is no organisation."""
         name, a, b = self._clean_name(raw, a, b)
         name, a = self._after_run_in_place(text, name, a)
+        tail = re.search(r"[ ]([A-Z][\w'’-]+(?:[ ][A-Z][\w'’-]+)?)$", name)
+        if tail and text.startswith(":", b) and tail.group(1) in self.places:
+            # "deal with MSEDCL Ahmedabad: Torrent Power ...": the dateline after a run-in headline
+            name, b = name[:tail.start()], b - len(tail.group(0))
         if not name:
             return mentions
         overlap = [x for x in mentions if a < x[1] and b > x[0]]
@@ -560,6 +564,10 @@ class EntityExtractor:
         skip = len(" ".join(words[:cut])) + 1
         return name[skip:], a + skip
 
+    # "in Riyadh, Qassim and ", "in Riyadh, ": the list of places a name continues ("Hail, the
+    # company said" is no firm)
+    _place_list = re.compile(r"\b(?:in|at|near|across|throughout)\s+(?:the\s+)?(?P<first>[A-Z][\w'’-]+(?:[ ][A-Z][\w'’-]+)?)"
+                             r"(?:,\s+[A-Z][\w'’-]+(?:[ ][A-Z][\w'’-]+)?){0,4}(?:,\s+|,?\s+and\s+)$")
     # "in", "at", "near" and perhaps a place before it: the headline's place ("in Nigeria ")
     _RUN_IN_BEFORE = re.compile(r"\b(?:in|at|near)[ ](?:[A-Z][\w'’-]+[ ]){0,2}$")
     _RUN_IN_NOUN = re.compile(r"[ ](?:State|Province|County|Region|District|Prefecture|Governorate)$")
@@ -589,10 +597,14 @@ class EntityExtractor:
         """Why a cue's candidate is not an organisation, with the rule that says so; a `named`
         candidate starts with a gazetteer name, so no generic phrase can hold it."""
         folded = self._fold_legal(name)
+        listed = self._place_list.search(text, max(0, a - 80), a)
+        if listed is not None and listed.group("first") in self.places:
+            return "an item of a list of places", "entities.py#place-list-item"
         if sum(w[:1].isupper() for w in folded.split()) > self.settings.max_cue_name_words:  # "of the" free
             return "too long for a name found by a cue", cue_id
         for p in () if named else self.not_org:
-            if p.regex.fullmatch(name) or p.regex.fullmatch(folded):
+            # a name written with its legal suffix is a firm's ("PT Indonesia Battery Corporation")
+            if p.regex.fullmatch(name) or (p.regex.fullmatch(folded) and not (folded != name and p.id.endswith("#plant-name"))):
                 return "generic phrase, not a name", p.id
         if name in self.places or name in self.demonyms or self._compass_place(name):
             return "a place, not an organisation", cue_id
@@ -651,6 +663,9 @@ class EntityExtractor:
         if based:  # "US-based Atlas Renewable Energy": the base is not part of the name
             name, a = name[based.end():], a + based.end()
         name = name.strip(" ,.")
+        lead = re.match(r"(?:PT|P\.T\.|JSC|OJSC|PJSC|PAO|OAO)\.?[ ](?=[A-Z])", name)
+        if lead:  # "PT Indonesia Battery Corporation": a legal form written first
+            name, a = name[lead.end():], a + lead.end()
         return name, a, a + len(name)
 
     def _fold_legal(self, name: str) -> str:

@@ -674,3 +674,23 @@ def test_entities_run_in_headline_place_is_no_part_of_a_firm(extract, text, orgs
     x = extract(text)
     assert {o.name for o in x.organizations} == orgs
     assert place in {p.text for p in x.locations}
+
+
+# Items of a list of places after "in" are places, not firms named by a cue ("..., the company
+# said"); a run-in headline's title-case dateline is no part of the firm before it; a legal
+# form written first ("PT") is no part of the name, and the name with its legal suffix is a
+# firm's though it ends in a plant's word once the suffix is gone.
+@pytest.mark.parametrize("text, orgs, places", [
+    ("SEOUL -- Acme Energy will build batteries at four sites in Riyadh, Qurayyat and Duba, the company "
+     "said on Monday.", {"Acme Energy"}, {"Riyadh", "Qurayyat", "Duba"}),
+    ("Tata Power inks storage deal with BSES\n\nMumbai: Tata Power signed an agreement with BSES for "
+     "a 500 MWh battery.", {"Tata Power", "BSES"}, {"Mumbai"}),
+    ("PT Nusantara Battery Corporation (NBC) opened a 1 GWh cell plant near Surabaya.",
+     {"Nusantara Battery"}, {"Surabaya"}),
+])
+def test_entities_place_lists_run_in_datelines_and_legal_prefixes(extract, text, orgs, places):
+    x = extract(text)
+    assert orgs <= {o.name for o in x.organizations}
+    assert not {o.name for o in x.organizations} & places
+    assert places <= {p.text for p in x.locations}
+
