@@ -694,3 +694,10 @@ def test_entities_place_lists_run_in_datelines_and_legal_prefixes(extract, text,
     assert not {o.name for o in x.organizations} & places
     assert places <= {p.text for p in x.locations}
 
+
+
+# "Energies" ends a firm's name as "Energy" does.
+def test_entities_energies_ends_a_firm_name(extract):
+    x = extract("A state lender has sanctioned a term loan to Vantara Energies for a 900 MW pumped storage "
+                "project in Kurnool.")
+    assert "Vantara Energies" in {o.name for o in x.organizations}
