@@ -106,8 +106,8 @@ class EventExtractor:
         give ("a plant able to turn out 10 GWh of cells a year has started up" opens a factory),
         and its cue says so."""
         label = self.factory_output_events.get(event.event) if event is not None else None
-        if label is None:
-            return event, cues
+        if label is None or not any(c.kind == "factory_annual" for c in capacities):
+            return event, cues  # most texts: no sentence bounds needed
         # the capacities of the cue's own sentence decide ("has started up ... It supplied the
         # cells for a 100 MWh station last year" is still the factory), else all of them
         s0, s1 = sentence_of(sentence_bounds(text, self.grammar.sentence_end), event.start)
