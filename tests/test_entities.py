@@ -701,3 +701,10 @@ def test_entities_energies_ends_a_firm_name(extract):
     x = extract("A state lender has sanctioned a term loan to Vantara Energies for a 900 MW pumped storage "
                 "project in Kurnool.")
     assert "Vantara Energies" in {o.name for o in x.organizations}
+
+
+def test_entities_a_sea_named_after_a_place_is_not_the_project_place(extract):
+    # "the Gulf of California" is a sea beside Sonora, not the US state
+    x = extract("Iberdrola México switched on a 60 MW battery at its Hermosillo solar park near "
+                "the Gulf of California.")
+    assert x.countries == ("MX",)
