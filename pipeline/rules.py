@@ -660,9 +660,11 @@ def _groups(s: _Strings) -> frozenset[frozenset[str]]:
     return s.required
 
 
-def _selectivity(group: frozenset[str]) -> tuple[int, int]:
-    """Longer strings (up to 4 characters) are rarer, then fewer of them."""
-    return min(min(map(len, group)), 4), -len(group)
+def _selectivity(group: frozenset[str]) -> tuple[int, int, int]:
+    """Longer strings (up to 4 characters) are rarer, then fewer of them, then longer ones
+    still ("backing" before "with": both pass the 4-character cap)."""
+    shortest = min(map(len, group))
+    return min(shortest, 4), -len(group), shortest
 
 
 def _sequence(items) -> _Strings:
