@@ -26,7 +26,7 @@ import numpy as np
 
 from rapidfuzz import fuzz, utils as fuzz_utils
 
-from .events import main_event
+from .events import EventExtractor
 from .records import Extraction, Snippet
 from .rules import Rules
 
@@ -169,6 +169,7 @@ class Deduplicator:
         self.district_cues = [p.regex for p in rules["dedup"].by_label("district_cue")]
         self._place = lru_cache(maxsize=1 << 14)(self._place_name)
         self.plan_rules = frozenset(self.s.plan_event_rules)
+        self._events = EventExtractor(rules)  # the main event, chosen as extraction chose it
         self.not_party_patterns = [p.regex for p in rules["dedup"].by_label("not_party")]
         self.acronym_after = [p.regex for p in rules["dedup"].by_label("acronym_after")]
         self.acronym_endings = tuple(w.casefold() for w in rules["dedup"].words.get("acronym_endings", ()))
@@ -488,7 +489,7 @@ class Deduplicator:
         the plan patterns (settings: plan_event_rules)."""
         if not x.event:
             return False
-        main = main_event(list(x.event_mentions), x.headline, len(x.text))
+        main = self._events.main_event(list(x.event_mentions), x.headline, x.text)
         return bool(main and main.event == x.event
                     and main.rule.rpartition("#")[2] in self.plan_rules)
 

@@ -61,6 +61,7 @@ class EventExtractor:
         self.later = rules["events"].by_label("later_step")
         self._scanner = LiteralScanner([*self.technologies, *self.events, *self.later])
         self.factory_output_events = rules.settings.events.factory_output_events
+        self.lead_bonus = rules.settings.events.lead_sentence_bonus
         self.grammar = Grammar.from_rules(rules)
         self._last: tuple[str, Hits] | None = None
 
@@ -99,6 +100,15 @@ class EventExtractor:
                                _inside(m.start(), spans), p.told_as))
         return sorted(out, key=lambda e: e.start)
 
+    def main_event(self, cues: list[Cue], headline: Capacity | None, text: str) -> MainEvent | None:
+        """`main_event` with the lead sentence of the text and the settings' lead bonus."""
+        return main_event(cues, headline, len(text), self.lead_end(text), self.lead_bonus)
+
+    def lead_end(self, text: str) -> int:
+        """Where the text's first sentence ends (a dateline belongs to it)."""
+        m = self.grammar.sentence_end.search(text)
+        return m.end() if m else len(text)
+
     def as_factory_news(self, event: MainEvent | None, cues: list[Cue],
                         capacities: Sequence[Capacity], text: str) -> tuple[MainEvent | None, list[Cue]]:
         """A text whose capacities (those of the cue's sentence) are a factory's yearly output
@@ -125,19 +135,27 @@ class EventExtractor:
         return [m.span() for p in self._hits(text).among(self.later) for m in p.regex.finditer(text)]
 
 
-def main_event(events: list[EventMention], headline: Capacity | None,
-               text_length: int) -> EventMention | None:
+def main_event(events: list[EventMention], headline: Capacity | None, text_length: int,
+               lead_end: int = 0, lead_bonus: float = 0.0) -> EventMention | None:
     """The strongest cue outside background clauses (or, when every cue is in one, the strongest
-    of those: "a station in Qianxi, which was connected to the grid on Nov. 18" is still news);
-    on equal strength, the one nearest the headline capacity (or the start of the text when there
-    is none), since news leads with what happened."""
+    of those: "a station in Qianxi, which was connected to the grid on Nov. 18" is still news),
+    a cue of the lead sentence (before `lead_end`) counting `lead_bonus` stronger, since news
+    leads with what happened; on equal strength, the one nearest the headline capacity (or the
+    start of the text when there is none)."""
     if not events:
         return None
     news = [e for e in events if not getattr(e, "background", False)] or events
     anchor = headline.start if headline else 0
 
+    def retold(e: EventMention) -> bool:
+        """A stronger cue tells the same deal again ("signed contracts ... Among the winners":
+        `told_as`): its label, the more exact one, keeps its weight."""
+        return any(o.weight > e.weight and (e.rule in getattr(o, "told_as", ())
+                                           or o.rule in getattr(e, "told_as", ())) for o in news)
+
     def score(e: EventMention):
-        return (e.weight, -abs(e.start - anchor) / max(text_length, 1))
+        lead = lead_bonus if e.start < lead_end and not retold(e) else 0.0
+        return (e.weight + lead, -abs(e.start - anchor) / max(text_length, 1))
     best = max(news, key=score)
     return MainEvent(best.event, best.text, best.start, best.end, best.weight, best.rule,
                      getattr(best, "background", False), getattr(best, "told_as", ()),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .capacity import CapacityExtractor
 from .dates import DateExtractor
 from .entities import EntityExtractor, build_nlp, project_countries
-from .events import EventExtractor, event_date, main_event
+from .events import EventExtractor, event_date
 from .normalise import Normaliser, build_normaliser
 from .records import Extraction
 from .rules import Rules, load_rules
@@ -36,8 +36,8 @@ class Extractor:
         labels, tech_mentions = self.events.technologies_in(text)
         cues = self.events.events_in(text)
         headline = next((c for c in caps if c.kind == "project"), None)
-        event, cues = self.events.as_factory_news(main_event(cues, headline, len(text)), cues, caps,
-                                                  text)
+        event, cues = self.events.as_factory_news(self.events.main_event(cues, headline, text), cues,
+                                                  caps, text)
         return Extraction(
             text=text,
             organizations=tuple(orgs),

@@ -94,6 +94,7 @@ class DateSettings(Strict):
 
 class EventSettings(Strict):
     factory_output_events: dict[str, str] = {}
+    lead_sentence_bonus: float = Field(default=0.0, ge=0)
 
 
 class Settings(Strict):

@@ -160,6 +160,10 @@ CASES = [
      "Monday.", "2025-06-03", "factory_opening", "2025-06-02"),
     ("Celsia started the works on its first battery in Valle del Cauca on Monday.", "2025-09-03",
      "construction_start", "2025-09-01"),
+    # news leads with what happened: the lead sentence's cue outranks a somewhat stronger one
+    # told later (settings lead_sentence_bonus)
+    ("Fluence has signed an agreement with Acme Power to supply a 200 MWh battery in Ohio. Acme "
+     "won a state tender for a separate 50 MW site in March.", "2025-09-03", "agreement", None),
     # power sent to the grid is a grid connection, however it is sent; cells sent abroad export
     ("The 100 MW Blackhillock battery began exporting to the grid on March 3, its owner said.",
      "2025-03-20", "grid_connection", "2025-03-03"),
