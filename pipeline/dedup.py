@@ -26,7 +26,7 @@ import numpy as np
 
 from rapidfuzz import fuzz, utils as fuzz_utils
 
-from .events import EventExtractor
+from .events import Grammar, lead_end, main_event
 from .records import Extraction, Snippet
 from .rules import Rules
 
@@ -169,7 +169,9 @@ class Deduplicator:
         self.district_cues = [p.regex for p in rules["dedup"].by_label("district_cue")]
         self._place = lru_cache(maxsize=1 << 14)(self._place_name)
         self.plan_rules = frozenset(self.s.plan_event_rules)
-        self._events = EventExtractor(rules)  # the main event, chosen as extraction chose it
+        # the main event is chosen as extraction chose it: the lead sentence counts more
+        self._grammar = Grammar.from_rules(rules)
+        self._lead_bonus = rules.settings.events.lead_sentence_bonus
         self.not_party_patterns = [p.regex for p in rules["dedup"].by_label("not_party")]
         self.acronym_after = [p.regex for p in rules["dedup"].by_label("acronym_after")]
         self.acronym_endings = tuple(w.casefold() for w in rules["dedup"].words.get("acronym_endings", ()))
@@ -489,7 +491,8 @@ class Deduplicator:
         the plan patterns (settings: plan_event_rules)."""
         if not x.event:
             return False
-        main = self._events.main_event(list(x.event_mentions), x.headline, x.text)
+        main = main_event(list(x.event_mentions), x.headline, len(x.text),
+                          lead_end(self._grammar, x.text), self._lead_bonus)
         return bool(main and main.event == x.event
                     and main.rule.rpartition("#")[2] in self.plan_rules)
 

@@ -102,12 +102,7 @@ class EventExtractor:
 
     def main_event(self, cues: list[Cue], headline: Capacity | None, text: str) -> MainEvent | None:
         """`main_event` with the lead sentence of the text and the settings' lead bonus."""
-        return main_event(cues, headline, len(text), self.lead_end(text), self.lead_bonus)
-
-    def lead_end(self, text: str) -> int:
-        """Where the text's first sentence ends (a dateline belongs to it)."""
-        m = self.grammar.sentence_end.search(text)
-        return m.end() if m else len(text)
+        return main_event(cues, headline, len(text), lead_end(self.grammar, text), self.lead_bonus)
 
     def as_factory_news(self, event: MainEvent | None, cues: list[Cue],
                         capacities: Sequence[Capacity], text: str) -> tuple[MainEvent | None, list[Cue]]:
@@ -133,6 +128,12 @@ class EventExtractor:
         """Spans that start a later step of the story ("to be installed", "will be delivered"):
         a date after one is not the date of a cue before it (`event_date`)."""
         return [m.span() for p in self._hits(text).among(self.later) for m in p.regex.finditer(text)]
+
+
+def lead_end(grammar: Grammar, text: str) -> int:
+    """Where the text's first sentence ends (a dateline belongs to it)."""
+    m = grammar.sentence_end.search(text)
+    return m.end() if m else len(text)
 
 
 def main_event(events: list[EventMention], headline: Capacity | None, text_length: int,
