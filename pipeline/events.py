@@ -104,6 +104,14 @@ class EventExtractor:
         """`main_event` with the lead sentence of the text and the settings' lead bonus."""
         return main_event(cues, headline, len(text), lead_end(self.grammar, text), self.lead_bonus)
 
+    def event_date(self, event: MainEvent | None, dates: list[DateMention],
+                   text: str) -> DateMention | None:
+        """`event_date` with this text's later steps and the grammar; a text without an event
+        looks for no later step."""
+        if event is None:
+            return None
+        return event_date(event, dates, text, self.later_steps(text), grammar=self.grammar)
+
     def as_factory_news(self, event: MainEvent | None, cues: list[Cue],
                         capacities: Sequence[Capacity], text: str) -> tuple[MainEvent | None, list[Cue]]:
         """A text whose capacities (those of the cue's sentence) are a factory's yearly output
@@ -137,10 +145,10 @@ def lead_end(grammar: Grammar, text: str) -> int:
 
 
 def main_event(events: list[EventMention], headline: Capacity | None, text_length: int,
-               lead_end: int = 0, lead_bonus: float = 0.0) -> EventMention | None:
+               lead_until: int = 0, lead_bonus: float = 0.0) -> EventMention | None:
     """The strongest cue outside background clauses (or, when every cue is in one, the strongest
     of those: "a station in Qianxi, which was connected to the grid on Nov. 18" is still news),
-    a cue of the lead sentence (before `lead_end`) counting `lead_bonus` stronger, since news
+    a cue of the lead sentence (before `lead_until`) counting `lead_bonus` stronger, since news
     leads with what happened; on equal strength, the one nearest the headline capacity (or the
     start of the text when there is none)."""
     if not events:
@@ -155,7 +163,7 @@ def main_event(events: list[EventMention], headline: Capacity | None, text_lengt
                                            or o.rule in getattr(e, "told_as", ())) for o in news)
 
     def score(e: EventMention):
-        lead = lead_bonus if e.start < lead_end and not retold(e) else 0.0
+        lead = lead_bonus if e.start < lead_until and not retold(e) else 0.0
         return (e.weight + lead, -abs(e.start - anchor) / max(text_length, 1))
     best = max(news, key=score)
     return MainEvent(best.event, best.text, best.start, best.end, best.weight, best.rule,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .capacity import CapacityExtractor
 from .dates import DateExtractor
 from .entities import EntityExtractor, build_nlp, project_countries
-from .events import EventExtractor, event_date
+from .events import EventExtractor
 from .normalise import Normaliser, build_normaliser
 from .records import Extraction
 from .rules import Rules, load_rules
@@ -49,8 +49,7 @@ class Extractor:
             technology_mentions=tuple(tech_mentions),
             event=event.event if event else None,
             event_mentions=tuple(cues),
-            event_date=event_date(event, dates, text, self.events.later_steps(text),
-                                  grammar=self.events.grammar),
+            event_date=self.events.event_date(event, dates, text),
             dropped=tuple(cap_dropped + date_dropped + ent_dropped),
         )
 
