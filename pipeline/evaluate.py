@@ -271,6 +271,10 @@ class _Canon:
 
 # -------------------------------------------------------------- duplicates
 def evaluate_dupes(path: str, rows: list[dict], extractor: Extractor) -> Report:
+    """Pairwise scores: texts of one group line are one story, texts of two group lines are two.
+    A hard-negative line (`distinct`) judges only its own pair: gold writers build negatives from
+    the groups' stories ("the same station, connected" beside "the same firm, another site"), so
+    a negative's text may retell a group's story, and a pair across the two lines is not judged."""
     from .batch import process
     from .ingest import snippet_id
 
@@ -292,6 +296,8 @@ def evaluate_dupes(path: str, rows: list[dict], extractor: Extractor) -> Report:
         ga, gb = owner[i], owner[j]
         same_gold = ga[0] == gb[0] and not ga[1]
         hard_negative = ga[0] == gb[0] and ga[1]
+        if ga[0] != gb[0] and (ga[1] or gb[1]):
+            continue  # a negative line says only that its own texts differ (see the docstring)
         together = cluster[a] == cluster[b]
         if same_gold and together:
             s.tp += 1

@@ -52,3 +52,21 @@ def test_gold_files_are_well_formed():
             for field in ("capacities", "dates"):
                 for entry in row["gold"].get(field, []):
                     assert entry["text"] in row["text"] or field == "capacities", (path.name, no)
+
+
+def test_dupes_eval_judges_a_negative_line_only_within_its_pair(tmp_path, extractor):
+    station = ("Harbour Grid Ltd has connected a 150 MW / 300 MWh battery at Tarrow Point, "
+               "Northland, to the national grid, the company said on Monday.")
+    gold = tmp_path / "pairs.jsonl"
+    gold.write_text("\n".join(json.dumps(r) for r in [
+        {"group": "g1", "texts": [station, station.replace("Monday", "Monday.") + " More soon."]},
+        # the negative's first text retells g1's story: its merge with g1 is not judged
+        {"group": "n1", "distinct": True, "texts": [
+            station, station.replace("Tarrow Point, Northland", "Kelso Flats, Otago")]},
+        {"group": "g2", "texts": ["Lumen Storage ordered 40 flywheels for a Lisbon data centre.",
+                                  "Lumen Storage ordered 40 flywheels for a Lisbon data centre ..."]},
+    ]) + "\n")
+    report = evaluate(gold, extractor)
+    d = report.fields["duplicates"]
+    assert (d.tp, d.fp, d.fn) == (2, 0, 0)
+    assert d.extra["kept_apart"] == [1, 1]
