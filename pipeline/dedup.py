@@ -26,6 +26,7 @@ import numpy as np
 
 from rapidfuzz import fuzz, utils as fuzz_utils
 
+from .entities import fold
 from .events import Grammar, lead_end, main_event
 from .records import Extraction, Snippet
 from .rules import Rules
@@ -443,6 +444,7 @@ class Deduplicator:
         town_regions = (_small(place(p.admin1) for p in towns)
                         if towns and all(p.admin1 for p in towns) else None)
         when = x.event_date
+        projects = self._project_names(x)
         facts = Facts(
             text=text if text == x.text else x.text,
             headline=(headline.power_mw, headline.energy_mwh) if headline else None,
@@ -457,7 +459,8 @@ class Deduplicator:
             complete=not any(p.search(x.text) for p in self.truncation_marks),
             phases=self._phases(x.text), site_ordinals=self._phases(x.text, self.ordinal_patterns),
             rounds=self._phases(x.text, self.round_patterns),
-            names=_small(self._project_names(x) | {place(p.name).casefold() for p in places}))
+            names=_small({fold(n) for n in projects | {place(p.name) for p in places}}),
+            projects=_small(fold(n) for n in projects))
         return self.shared(facts) if share else facts
 
     def _core(self, name: str) -> str:
@@ -644,10 +647,16 @@ class Deduplicator:
             # event ("connected", "in service") at the same site town (an event one side does
             # not state is no evidence: "completed" and "started construction" of one project
             # read alike)
-            if not (parties and same_event and not _parties_each_lack(a.parties, b.parties)
-                    and (min(len(a.parties), len(b.parties)) >= 2
-                         or a.event == b.event and (same_place or same_name)
-                         or _meet(a.towns, b.towns))):
+            same_project = _meet(a.projects, b.projects)
+            if not (parties and not _parties_each_lack(a.parties, b.parties)
+                    and (same_event and (min(len(a.parties), len(b.parties)) >= 2
+                                         or (a.event == b.event or same_project)
+                                         and (same_place or same_name)
+                                         or _meet(a.towns, b.towns))
+                         # one party's named project, where one text states no event
+                         # and no size the other's sizes lack
+                         or same_project and not (a.event and b.event)
+                         and (not (a.sizes and b.sizes) or self._sizes_meet(a, b)))):
                 return None
         elif not (same_place or same_name or parties):
             # only a number and a country in common, or a size too precise to meet by chance
@@ -656,8 +665,8 @@ class Deduplicator:
             if not (same_event and (_meet(a.countries, b.countries) or self._distinctive_size(a, b))):
                 return None
             cutoff = self.s.fact_merge_country_text_score
-        score = fuzz.token_set_ratio(a.text, b.text, processor=fuzz_utils.default_process,
-                                     score_cutoff=cutoff)
+        score = fuzz.token_set_ratio(_loose_text(a.text), _loose_text(b.text),
+                                     processor=fuzz_utils.default_process, score_cutoff=cutoff)
         return ("dedup:facts" if capacity else "dedup:facts-orgs") if score else None
 
     def _distinctive_size(self, a: Facts, b: Facts) -> bool:
@@ -821,6 +830,13 @@ class Deduplicator:
                     names.add(name)
         return frozenset(names)
 
+    def _sizes_meet(self, a: Facts, b: Facts) -> bool:
+        """A size one text states matches a size the other states."""
+        tol = (self.s.approx_capacity_tolerance if a.approx or b.approx
+               else self.s.capacity_tolerance)
+        digits = self.s.rounded_value_digits
+        return any(_sizes_match(x, y, tol, digits) for x in a.sizes for y in b.sizes)
+
     def _capacities_agree(self, a: Facts, b: Facts) -> bool | None:
         """True when the headline capacities share a value and none differs, False when one
         differs. When one side has no headline, a headline that matches a size the other side
@@ -860,7 +876,7 @@ class Deduplicator:
 
 SHARED_FIELDS = ("headline", "sizes", "factory", "event_date", "countries", "named_countries", "towns",
                  "regions", "town_regions", "districts", "landmarks", "phases", "site_ordinals",
-                 "rounds", "names")
+                 "rounds", "names", "projects")
 
 
 class EventDate(NamedTuple):
@@ -904,6 +920,7 @@ class Facts:
     complete: bool = True  # not cut with "...": its words are all there
     rounds: tuple[str, ...] = ()  # which round of a tender ("tranche-II auction", "Bid Window 3")
     factory: tuple[tuple[float | None, float | None], ...] = ()  # a factory's yearly output
+    projects: tuple[str, ...] = ()  # the project names alone, case- and accent-folded
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:
@@ -1001,6 +1018,13 @@ def iter_pairs(a: np.ndarray, b: np.ndarray, chunk: int = 1 << 16) -> Iterator[t
     of tuples would cost more than the arrays)."""
     for lo in range(0, len(a), chunk):
         yield from zip(a[lo:lo + chunk].tolist(), b[lo:lo + chunk].tolist())
+
+
+@lru_cache(maxsize=1 << 12)  # a text meets several candidates in a row
+def _loose_text(text: str) -> str:
+    """The text as level 2's loose similarity reads it: accents folded and numbers split from
+    their units, so "Pōkai" meets "Pokai" and "120MW" meets "120 MW"."""
+    return " ".join(word for word, _ in words_of(text))
 
 
 def words_of(text: str) -> list[tuple[str, bool]]:

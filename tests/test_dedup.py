@@ -829,3 +829,23 @@ def test_dedup_town_and_the_province_of_it_merge(extractor, rules):
 ])
 def test_dedup_phase_size_and_site_total_merge(texts, extractor, rules):
     assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+@pytest.mark.parametrize("texts,groups", [
+    # a name written with and without its accents, in a headline that names no party the rules know
+    (["Kestrel Power's Pōkai battery in Waikato, New Zealand, is now fully operational, "
+      "the 120 MW system having been switched on in stages since June.",
+      "120MW Pokai BESS goes live"], [[0, 1]]),
+    # the site named by the solar plant the battery is paired with, one outlet stating no event
+    (["Sahel Renewables has begun operating a 250 MWh battery at its Tiris solar plant in "
+      "northern Mauritania, storing midday output for the evening peak.",
+      "... Sahel Renewables says the Tiris battery will make it the country's largest storage "
+      "owner ..."], [[0, 1]]),
+    # one named project, the other text without an event but with a size of its own: apart
+    (["Corvid Energy's Marlow Creek battery in Queensland entered commercial operation with "
+      "200 MW of output.",
+      "Corvid Energy finished a 60 MW extension of the Marlow Creek battery in Queensland in "
+      "March 2024."], [[0], [1]]),
+])
+def test_dedup_named_project_with_one_party(texts, groups, extractor, rules):
+    assert _groups(extractor, rules, texts) == groups

@@ -708,3 +708,28 @@ def test_entities_a_sea_named_after_a_place_is_not_the_project_place(extract):
     x = extract("Iberdrola México switched on a 60 MW battery at its Hermosillo solar park near "
                 "the Gulf of California.")
     assert x.countries == ("MX",)
+
+
+# Where a deal was signed or told, and a city named as a firm's base, is no project place; a
+# demonym's region is that country's ("the Irish Midlands"); "World's biggest" is no firm.
+@pytest.mark.parametrize("text, place, project", [
+    ("Kazmunai will build a 400 MWh battery in western Kazakhstan under a deal signed in Astana.",
+     "Astana", False),
+    ("The pact for a 1 GWh battery in Bisha was sealed at a ceremony held in Riyadh on Monday.",
+     "Riyadh", False),
+    ("A 30 MWh battery in Kyushu has started up, said the Osaka trading house Marubeni.",
+     "Osaka", None),
+    ("Orsted will build a 75 MW battery in the Irish Midlands next year.", "Irish Midlands", True),
+])
+def test_entities_venue_home_and_demonym_regions(extract, text, place, project):
+    x = extract(text)
+    hit = [p for p in x.locations if p.text == place]
+    if project is None:  # a firm's adjective: no place named at all
+        assert not hit
+        return
+    assert hit and hit[0].is_project == project
+
+
+def test_entities_irish_midlands_is_in_ireland_and_world_is_no_firm(extract):
+    assert list(extract("Orsted will build a 75 MW battery in the Irish Midlands.").countries) == ["IE"]
+    assert not extract("World's biggest sodium battery hooked up in Hubei").organizations
