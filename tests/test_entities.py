@@ -733,3 +733,15 @@ def test_entities_venue_home_and_demonym_regions(extract, text, place, project):
 def test_entities_irish_midlands_is_in_ireland_and_world_is_no_firm(extract):
     assert list(extract("Orsted will build a 75 MW battery in the Irish Midlands.").countries) == ["IE"]
     assert not extract("World's biggest sodium battery hooked up in Hubei").organizations
+
+
+# Headlines list two subjects with a comma ("X, Y signed"); a stock exchange a firm files with
+# and a plant named "X BESS" are no parties.
+@pytest.mark.parametrize("text, orgs", [
+    ("Strata, Arizona Public Service signed a deal for a 1 GWh battery.", {"Strata", "Arizona Public Service"}),
+    ("Kestrel Power switched on the Tarrow BESS, it told the Australian Securities Exchange.", {"Kestrel Power"}),
+    ("Pacific Grid said in a disclosure to the Philippine Stock Exchange that it had energised a battery.",
+     {"Pacific Grid"}),
+])
+def test_entities_headline_lists_and_non_parties(extract, text, orgs):
+    assert {o.name for o in extract(text).organizations} == orgs

@@ -241,6 +241,13 @@ CASES = [
      "switched on in early March.", "2025-04-10", "grid_connection", "2025-03"),
     ("RWE has ordered 80 Megapacks for a battery at Neurath. Deliveries are scheduled for the "
      "autumn of 2026.", "2025-04-10", "order", None),
+    # headline verbs: money secured is financing (a contract won is an order), two firms that
+    # "agree on" a battery reach an agreement, a plant that "begins making" cells opens
+    ("Tallgrass Storage secures $180m for Oklahoma battery", "2025-04-10", "financing", None),
+    ("Acme Power wins $40m contract to supply batteries to a Chilean mine", "2025-04-10", "order", None),
+    ("Kazmunai, Sinohydro agree on 400 MWh Aktobe battery", "2025-04-10", "agreement", None),
+    ("Nordvolt begins making sodium-ion cells in Skelleftea, converting lines first built for "
+     "car batteries.", "2025-04-10", "factory_opening", None),
 ]
 
 
