@@ -6,7 +6,7 @@ to MW or MWh once when the extractor is built, so the hot path is a dict lookup.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .cache import cached
 from .errors import RulesError
@@ -146,6 +146,7 @@ class CapacityExtractor:
                            if p.label and p.label.startswith("qualifier:")]
         self.not_capacity = ps.by_label("not_capacity")
         self.joiners = ps.by_label("pair_joiner")
+        self.one_system = ps.by_label("one_system")
         self.kinds = [(p, p.label.split(":")[1], p.note or "before") for p in ps.patterns
                       if p.label and p.label.startswith("kind:")]
         self._scanner = LiteralScanner([*self.shared, *self.quantities, *self.durations])
@@ -162,7 +163,27 @@ class CapacityExtractor:
         self._durations(text, hits, found)
         sentences = sentence_bounds(text, self.sentence_end)
         out = [self._record(text, q, sentences) for q in found]
-        return out, dropped
+        return self._one_project(text, out, sentences), dropped
+
+    def _one_project(self, text: str, caps: list[Capacity], sentences) -> list[Capacity]:
+        """A story announces one system: the first project capacity is it, and a project
+        capacity of another size told in a later sentence is another one (the firm's fleet, the
+        solar plant beside it, the unit it replaces, its next site): `other`. Not when a kind
+        cue made it a project, nor when its sentence tells of the same system in parts
+        (label one_system: "the first phase", "stage two", "the site totals")."""
+        head = next((c for c in caps if c.kind == "project"), None)
+        if head is None:
+            return caps
+        head_sentence = sentence_of(sentences, head.start)
+        out = []
+        for c in caps:
+            if (c is not head and c.kind == "project" and ";capacity.toml#" not in c.rule
+                    and (bounds := sentence_of(sentences, c.start)) != head_sentence
+                    and not _same_size(c, head)
+                    and not any(p.regex.search(text, *bounds) for p in self.one_system)):
+                c = replace(c, kind="other", rule=c.rule + ";capacity.py#one-project")
+            out.append(c)
+        return out
 
     # -------------------------------------------------------------- steps
     def _unit(self, written: str) -> UnitInfo | None:
@@ -314,3 +335,10 @@ class CapacityExtractor:
             if pattern.regex.search(window):
                 return kind, pattern.id
         return "project", None
+
+
+def _same_size(a: Capacity, b: Capacity) -> bool:
+    """One system told twice: a value both state agrees, and none differs."""
+    shared = [(x, y) for x, y in ((a.power_mw, b.power_mw), (a.energy_mwh, b.energy_mwh))
+              if x is not None and y is not None]
+    return bool(shared) and all(abs(x - y) <= 0.005 * max(x, y) for x, y in shared)

@@ -281,7 +281,8 @@ ALLOWED_LABELS: dict[str, frozenset[str] | None] = {
     "normalise": None,
     "capacity": frozenset({"quantity", "shared_pair", "duration", "qualifier:approx",
                            "qualifier:min", "qualifier:max", "kind:factory_annual",
-                           "kind:other", "not_capacity", "pair_joiner", "kind:project"}),
+                           "kind:other", "not_capacity", "pair_joiner", "kind:project",
+                           "one_system"}),
     "dates": None,
     "entities": frozenset({"legal_suffix", "descriptor_before", "descriptor_after",
                            "org_suffix", "not_org", "news_source"}

@@ -178,3 +178,21 @@ def test_capacity_never_raises_on_noise(text, extractor):
     caps, _ = extractor.capacities(text)
     for c in caps:
         assert text[c.start:c.end] == c.text
+
+
+# One story, one system: a project-sized capacity of another size in a later sentence is another
+# system (the fleet, the plant beside it), unless that sentence tells of
+# the same system in parts (a phase, a stage, a further block, the site's total).
+@pytest.mark.parametrize("text, kinds", [
+    ("Harbour Grid has switched on a 150 MW / 300 MWh battery at Tarrow Point. The site takes its "
+     "operating fleet to 900 MW.", ["project", "other"]),
+    ("Vessel Energy commissioned a 20 MW / 40 MWh battery at Kelso. Its next site, a 90 MW "
+     "system in Fife, is due in 2027.", ["project", "other"]),
+    ("Vessel Energy commissioned a 20 MW / 40 MWh battery at Kelso. The battery is next to a "
+     "1 GW desert solar base.", ["project", "other"]),
+    ("Stage two of the Marlow battery, 200 MW / 800 MWh, is online. Stage one, 100 MW / 400 MWh, "
+     "came online in 2023.", ["project", "project"]),
+    ("Corvid Energy has connected 100 MW at Marlow. A further 60 MW is due next year.", ["project", "project"]),
+])
+def test_capacity_one_system_a_story(text, kinds, extract):
+    assert [c.kind for c in extract(text).capacities] == kinds
