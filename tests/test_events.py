@@ -248,6 +248,13 @@ CASES = [
     ("Kazmunai, Sinohydro agree on 400 MWh Aktobe battery", "2025-04-10", "agreement", None),
     ("Nordvolt begins making sodium-ion cells in Skelleftea, converting lines first built for "
      "car batteries.", "2025-04-10", "factory_opening", None),
+    # a deed the lead tells outranks a weightier deed told later (settings lead_sentence_bonus)
+    ("Andes Power signed an order on Tuesday for a 60 MW / 240 MWh battery from Hithium. The "
+     "system will steady the grid in Arequipa as more solar comes online.", "2025-04-10", "order",
+     "2025-04-08"),
+    ("Nile Sun has signed loan agreements with two banks to fund a 500 MWh battery in Minya. The "
+     "developer switched on a 200 MWh battery at another site last year.", "2025-04-10",
+     "financing", None),
 ]
 
 
