@@ -42,7 +42,9 @@ class Extractor:
             text=text,
             organizations=tuple(orgs),
             locations=tuple(places),
-            countries=tuple(project_countries(places)),
+            # no event and no project capacity: no project, so no project country (a policy
+            # or market story names countries it is about, not where a plant is)
+            countries=tuple(project_countries(places)) if event or headline else (),
             dates=tuple(dates),
             capacities=tuple(caps),
             technologies=tuple(labels),

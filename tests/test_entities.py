@@ -635,7 +635,7 @@ def test_entities_hyphenated_and_compass_regions(extract, text, places, country)
 @pytest.mark.parametrize("text, place, country", [
     ("JAKARTA -- Chinese maker Gotion opened a battery plant in the Kendal Industrial Park, Central Java, "
      "on Tuesday.", "Kendal Industrial Park", "ID"),
-    ("KUALA LUMPUR: EVE Energy shipped cells from its plant in Kulim Hi-Tech Park, Kedah, last week.",
+    ("KUALA LUMPUR: EVE Energy began mass production at its plant in Kulim Hi-Tech Park, Kedah, last week.",
      "Kulim Hi-Tech Park", "MY"),
     ("A 2 GWh cell factory opened in the Nansha New Area of Guangzhou.", "Nansha New Area", "CN"),
 ])
@@ -745,3 +745,11 @@ def test_entities_irish_midlands_is_in_ireland_and_world_is_no_firm(extract):
 ])
 def test_entities_headline_lists_and_non_parties(extract, text, orgs):
     assert {o.name for o in extract(text).organizations} == orgs
+
+
+def test_entities_a_story_without_project_names_no_project_country(extract):
+    # no event and no project capacity: a market story, whatever places it names
+    x = extract("Battery storage in Chile is growing faster than in any other Latin American market, "
+                "with developers in the Atacama region lining up new sites, consultancy Rystad said.")
+    assert {p.text for p in x.locations} >= {"Chile", "Atacama"} and not x.countries
+    assert list(extract("A 100 MW battery in the Atacama region of Chile.").countries) == ["CL"]
