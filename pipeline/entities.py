@@ -275,6 +275,8 @@ class EntityExtractor:
         self.not_org = [p for p in ent.by_label("not_org") if not p.note]
         self.place_around = [(p, p.note) for p in ent.by_label("not_org") if p.note in ("place_after", "place_before")]
         self.not_org_after = [p for p in ent.by_label("not_org") if p.note == "after"]
+        # a currency code before an amount ("PLN 480 million"), a gazetteer acronym or not
+        self.currency_before = [p for p in ent.by_label("not_org") if p.note == "amount_after"]
         self.news_source = [(p, p.note or "before") for p in ent.by_label("news_source")]
         self._project_text = re.compile(_expand(ent.fragments["project_text"], ent.fragments)) \
             if "project_text" in ent.fragments else None
@@ -459,6 +461,10 @@ class EntityExtractor:
                 dropped.append(Dropped("organizations", written, span.start_char, span.end_char,
                                        "part of a place's name", place))
                 continue
+            if any(p.regex.match(text[span.end_char:span.end_char + 40]) for p in self.currency_before):
+                dropped.append(Dropped("organizations", written, span.start_char, span.end_char,
+                                       "a currency before an amount", self.currency_before[0].id))
+                continue
             if self._inside_proper_name(text, span.start_char, span.end_char):
                 dropped.append(Dropped("organizations", written, span.start_char, span.end_char,
                                        "part of a plant's name", "organizations.jsonl#" + org.id))
@@ -606,11 +612,15 @@ class EntityExtractor:
             # a name written with its legal suffix is a firm's ("PT Indonesia Battery Corporation")
             if p.regex.fullmatch(name) or (p.regex.fullmatch(folded) and not (folded != name and p.id.endswith("#plant-name"))):
                 return "generic phrase, not a name", p.id
-        if name in self.places or name in self.demonyms or self._compass_place(name):
-            return "a place, not an organisation", cue_id
+        if (name in self.places or name in self.demonyms or self._compass_place(name)
+                or name.endswith("s") and name[:-1] in self.demonyms):  # "Australians have ..."
+            return "a place or its people, not an organisation", cue_id
         for p in self.not_org_after:
             if p.regex.match(text[b:b + 80]):
                 return "the name of a plant, not of a party", p.id
+        for p in self.currency_before:
+            if p.regex.match(text[b:b + 40]):
+                return "a currency before an amount", p.id
         return None
 
     def _compass_place(self, name: str) -> bool:

@@ -753,3 +753,22 @@ def test_entities_a_story_without_project_names_no_project_country(extract):
                 "with developers in the Atacama region lining up new sites, consultancy Rystad said.")
     assert {p.text for p in x.locations} >= {"Chile", "Atacama region"} and not x.countries
     assert list(extract("A 100 MW battery in the Atacama region of Chile.").countries) == ["CL"]
+
+
+# Lists of parties after a word that introduces them; a currency code before an amount, a
+# people's name, a chemistry and "X, the company said" are no firms.
+@pytest.mark.parametrize("text, orgs", [
+    ("Winners included Andes Solar, Pampa Verde and Luz del Sur, whose batteries are due in 2027.",
+     {"Andes Solar", "Pampa Verde", "Luz del Sur"}),
+    ("The other sites went to consortia led by Karoo Power and Umoya Renewables.",
+     {"Karoo Power", "Umoya Renewables"}),
+    ("The battery is a joint venture of Tarrow Energy, Kelso Hydro and Marlow Power.",
+     {"Tarrow Energy", "Kelso Hydro", "Marlow Power"}),
+    ("Two lenders will provide PLN 300 million for a battery built by Vessel Energy.", {"Vessel Energy"}),
+    ("Filipinos installed 20,000 home batteries supplied by Solaric last year.", {"Solaric"}),
+    ("The plant will assemble cabinets from LFP cells supplied by Hithium.", {"Hithium"}),
+    ("Harbour Grid ordered a 50 MW battery for its site in the Waikato, the company said.",
+     {"Harbour Grid"}),
+])
+def test_entities_lists_and_names_that_are_no_firms(extract, text, orgs):
+    assert {o.name for o in extract(text).organizations} == orgs
