@@ -1183,7 +1183,8 @@ def _parties_clash(a: Sequence[Party], b: Sequence[Party], slots: dict[str, str]
     if not _parties_overlap(a, b):
         # none in common: a clash only when each side names a party that fills a slot (a party
         # merely mentioned, "under a contract with the IESO", is no rival for the owner)
-        return any(x.role in slots for x in a) and any(y.role in slots for y in b)
+        return any(x.role in slots and slots[x.role] == slots.get(y.role)
+                   for x in a for y in b)
     lack_a = [x for x in a if not any(_same_party(x, y) for y in b)]
     lack_b = [y for y in b if not any(_same_party(x, y) for x in a)]
     # a bystander (a regulator, a grid operator) one outlet names is detail, no rival

@@ -553,6 +553,10 @@ def test_dedup_phase_and_site_ordinal_conflicts(a, b, conflict, rules):
     ([("nrstor", "developer")], [("boralex", "owner")], True),  # two owners, none in common
     ([("tesla", "supplier")], [("fluence", "supplier")], True),
     ([("neso", "other")], [("zenobe", "developer")], False),
+    # a fund backing the project and the firm building it; a supplier and a developer
+    ([("northwind", "investor")], [("tarrow", "developer")], False),
+    ([("fluence", "supplier")], [("tarrow", "developer")], False),
+    ([("northwind", "investor")], [("southgate", "investor")], False),  # one backer of several
 ])
 def test_dedup_parties_clash_only_in_a_slot(a, b, clash, rules):
     dd = Deduplicator(rules)
@@ -849,3 +853,4 @@ def test_dedup_phase_size_and_site_total_merge(texts, extractor, rules):
 ])
 def test_dedup_named_project_with_one_party(texts, groups, extractor, rules):
     assert _groups(extractor, rules, texts) == groups
+
