@@ -772,3 +772,12 @@ def test_entities_a_story_without_project_names_no_project_country(extract):
 ])
 def test_entities_lists_and_names_that_are_no_firms(extract, text, orgs):
     assert {o.name for o in extract(text).organizations} == orgs
+
+
+@pytest.mark.parametrize("text, orgs", [
+    ("Gulf Power has awarded a 300 MW battery in Bisha to Rimal Energy, the utility said.",
+     {"Gulf Power", "Rimal Energy"}),
+    ("The grid company handed the contract to the Kestrel-led consortium on Monday.", {"Kestrel"}),
+])
+def test_entities_award_winner_and_the_leader_of_a_group(extract, text, orgs):
+    assert {o.name for o in extract(text).organizations} == orgs
