@@ -248,6 +248,9 @@ CASES = [
     ("Kazmunai, Sinohydro agree on 400 MWh Aktobe battery", "2025-04-10", "agreement", None),
     ("Nordvolt begins making sodium-ion cells in Skelleftea, converting lines first built for "
      "car batteries.", "2025-04-10", "factory_opening", None),
+    # buying a plant's output is an offtake, not the purchase of the plant
+    ("Mesa Power will buy the output of Corvid Energy's 200 MW battery near Tucson.", "2025-04-10",
+     None, None),
     # a deed the lead tells outranks a weightier deed told later (settings lead_sentence_bonus)
     ("Andes Power signed an order on Tuesday for a 60 MW / 240 MWh battery from Hithium. The "
      "system will steady the grid in Arequipa as more solar comes online.", "2025-04-10", "order",
