@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .capacity import CapacityExtractor
 from .dates import DateExtractor
@@ -38,6 +38,9 @@ class Extractor:
         headline = next((c for c in caps if c.kind == "project"), None)
         event, cues = self.events.as_factory_news(self.events.main_event(cues, headline, text), cues,
                                                   caps, text)
+        if event is None and headline is None:  # no project: its dates are of markets and plans
+            dates = [replace(d, role="other", rule=d.rule + ";extraction.py#no-event")
+                     if d.role == "event" else d for d in dates]
         return Extraction(
             text=text,
             organizations=tuple(orgs),

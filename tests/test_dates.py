@@ -299,3 +299,13 @@ def test_dates_vague_plural_periods_and_a_past_verb_after_a_future_one(dates):
     got = dates("The battery will be switched on in the coming weeks and will provide balancing "
                 "after the grid synchronised with Europe on February 9.", dt.date(2025, 2, 21))
     assert [(x.text, x.value) for x in got] == [("February 9", dt.date(2025, 2, 9))]
+
+
+def test_dates_of_a_story_without_a_project_are_other(extract):
+    # no event and no project capacity: a market story's dates are no event's
+    x = extract("Analysts at Kestrel Research expect battery prices in Europe to fall again in 2026, "
+                "after a slide of a fifth in 2025.", "2025-06-01")
+    assert [d.role for d in x.dates] == ["other", "other"]
+    # a story with an event keeps its event dates
+    x = extract("Tarrow Energy switched on a 100 MW battery in Otago on 3 May 2025.", "2025-06-01")
+    assert [d.role for d in x.dates] == ["event"]
