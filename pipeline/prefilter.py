@@ -10,6 +10,8 @@ can never skip a pattern that would have matched.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import reduce
+from operator import itemgetter, or_
 
 import ahocorasick
 
@@ -25,25 +27,30 @@ class LiteralScanner:
     the `Hits` which patterns of any list can match it."""
 
     def __init__(self, patterns: Sequence[CompiledPattern]):
-        bits: dict[str, int] = {}
-        self._needs: dict[str, tuple[tuple[int, ...], tuple]] = {}
+        # One bit a distinct group of literals; the automaton's value for a literal is the mask
+        # of every group holding it, so a scan ORs together the groups that have a string in the
+        # text and a pattern's groups all hold when its mask is inside that.
+        groups: dict[tuple[str, ...], int] = {}
+        self._needs: dict[str, tuple[int, tuple]] = {}
         for p in patterns:
-            masks: list[int] = []
+            mask = 0
             tests = []
             for group, test in zip(p.literals, p.literal_tests):
                 if any(len(s) < MIN_AUTOMATON_LITERAL for s in group):
                     tests.append(test)
                     continue
-                mask = 0
-                for s in group:
-                    mask |= 1 << bits.setdefault(s, len(bits))
-                masks.append(mask)
-            self._needs[p.id] = (tuple(masks), tuple(tests))
+                mask |= 1 << groups.setdefault(tuple(group), len(groups))
+            self._needs[p.id] = (mask, tuple(tests))
+        self._lists: dict[int, tuple[Sequence[CompiledPattern], int, tuple]] = {}
         self._automaton = None
-        if bits:
+        if groups:
+            values: dict[str, int] = {}
+            for group, bit in groups.items():
+                for s in group:
+                    values[s] = values.get(s, 0) | 1 << bit
             self._automaton = ahocorasick.Automaton()
-            for s, bit in bits.items():
-                self._automaton.add_word(s, 1 << bit)
+            for s, value in values.items():
+                self._automaton.add_word(s, value)
             self._automaton.make_automaton()
 
     def scan(self, text: str) -> Hits:
@@ -51,9 +58,22 @@ class LiteralScanner:
         folded = fold_case(text)
         found = 0
         if self._automaton is not None:
-            for _, bit in self._automaton.iter(folded):
-                found |= bit
+            found = reduce(or_, map(_value, self._automaton.iter(folded)), 0)
         return Hits(self, folded, found)
+
+    def _entries(self, patterns: Sequence[CompiledPattern]) -> tuple:
+        """(pattern, group mask, tests) for each pattern of a list, kept for the list's next
+        `among` (a stage asks of the same few lists for every snippet)."""
+        kept = self._lists.get(id(patterns))
+        if kept is not None and kept[0] is patterns and kept[1] == len(patterns):
+            return kept[2]
+        needs = self._needs
+        entries = tuple((p, *needs.get(p.id, (0, p.literal_tests))) for p in patterns)
+        self._lists[id(patterns)] = (patterns, len(patterns), entries)
+        return entries
+
+
+_value = itemgetter(1)
 
 
 class Hits:
@@ -69,25 +89,24 @@ class Hits:
         need = self._scanner._needs.get(p.id)
         if need is None:
             return p.may_match(self.folded)
-        return _holds(self._found, self.folded, need)
+        mask, tests = need
+        if self._found & mask != mask:
+            return False
+        for test in tests:
+            if not test(self.folded):
+                return False
+        return True
 
     def among(self, patterns: Sequence[CompiledPattern]) -> list[CompiledPattern]:
         """The patterns, in order, whose required literals are all there (what `allows` says
         of each, without a method call a pattern: a stage asks this of ~200 patterns)."""
-        needs, found, folded = self._scanner._needs, self._found, self.folded
+        found, folded = self._found, self.folded
         out = []
-        for p in patterns:
-            need = needs.get(p.id)
-            if p.may_match(folded) if need is None else _holds(found, folded, need):
-                out.append(p)
+        for p, mask, tests in self._scanner._entries(patterns):
+            if found & mask == mask:
+                for test in tests:
+                    if not test(folded):
+                        break
+                else:
+                    out.append(p)
         return out
-
-
-def _holds(found: int, folded: str, need: tuple[tuple[int, ...], tuple]) -> bool:
-    for mask in need[0]:
-        if not found & mask:
-            return False
-    for test in need[1]:
-        if not test(folded):
-            return False
-    return True
