@@ -328,9 +328,7 @@ class CapacityExtractor:
         after = text[q.end:min(s1, q.end + w)]
         around = f"{before} QTY {after}"
         hits = self._kind_scanner.scan(around)  # every window lies inside `around`
-        for pattern, kind, side in self.kinds:
-            if not hits.allows(pattern):
-                continue
+        for pattern, kind, side in hits.among_items(self.kinds):
             window = before if side == "before" else after if side == "after" else around
             if pattern.regex.search(window):
                 return kind, pattern.id

@@ -113,6 +113,7 @@ class DateExtractor:
         self.numeric = [p for p in self.candidates if p.label == "day_numeric"]
         self._scanner = LiteralScanner(self.candidates)
         self._role_scanner = LiteralScanner([r.pattern for r in self.roles])
+        self._role_items = [(r.pattern, r) for r in self.roles]  # for Hits.among_items
         self._parser = None  # dateparser's, built on the first absolute day date (see _parse_day)
         self._parse_day = lru_cache(maxsize=65536)(self._parse_day_uncached)
         grammar = rules["grammar"]  # rules/grammar.toml: sentences, clauses, a date opening one
@@ -248,12 +249,12 @@ class DateExtractor:
                  "after": text[m.end():m.end() + 40]}
         # Every window lies inside this stretch: a literal missing from it is in none of them.
         hits = self._role_scanner.scan(text[min(s0, max(0, m.start() - 80)):max(s1, m.end() + 40)])
-        for rule in self.roles:
+        for _, rule in hits.among_items(self._role_items):
             if rule.labels and pattern.label not in rule.labels:
                 continue
             if rule.precisions and precision not in rule.precisions:
                 continue
-            if not hits.allows(rule.pattern) or not rule.pattern.regex.search(where[rule.where]):
+            if not rule.pattern.regex.search(where[rule.where]):
                 continue
             if (all(c.regex.search(where["after"]) for c in rule.after_cues)
                     and all(c.regex.search(where["sentence"]) for c in rule.sentence_cues)

@@ -285,6 +285,7 @@ class EntityExtractor:
         self._role_scanner = LiteralScanner([p for p, _, _ in self.role_cues])
         self.place_cues = [(p, p.label, p.note or "before") for p in plc.patterns
                            if p.label in ("home", "market")]
+        self._place_cue_scanner = LiteralScanner([p for p, _, _ in self.place_cues])
         self.not_place = plc.by_label("not_place")
         # Place-finding and project cues are named fragments of places.toml (its labels say
         # what a cue means for a place already found; these find one or mark it the project's).
@@ -723,8 +724,8 @@ class EntityExtractor:
         best: tuple[float, str, str] | None = None
         hits = self._role_scanner.scan(text[max(s0, a - 80):min(s1, b + 80)])  # both windows
         never = NEVER_ROLE.get(typ or "", frozenset())
-        for p, role, where in self.role_cues:
-            if role not in never and hits.allows(p) and p.regex.search(before if where == "before" else after):
+        for p, role, where in hits.among_items(self.role_cues):
+            if role not in never and p.regex.search(before if where == "before" else after):
                 if p.weight >= 1:
                     return role, p.id, p.weight
                 if best is None or p.weight > best[0]:
@@ -1182,7 +1183,8 @@ class EntityExtractor:
 
     def _part(self, text: str, a: int, b: int, firm_follows: bool = False) -> tuple[str | None, str]:
         """The place's part in the story from the first home or market cue around it."""
-        for p, label, where in self.place_cues:
+        hits = self._place_cue_scanner.scan(text[max(0, a - 60):b + 60])  # both windows
+        for p, label, where in hits.among_items(self.place_cues):
             if p.id.endswith("#possessive-before-firm") and not firm_follows:
                 continue
             window = text[max(0, a - 60):a] if where == "before" else text[b:b + 60]

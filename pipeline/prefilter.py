@@ -61,15 +61,19 @@ class LiteralScanner:
             found = reduce(or_, map(_value, self._automaton.iter(folded)), 0)
         return Hits(self, folded, found)
 
-    def _entries(self, patterns: Sequence[CompiledPattern]) -> tuple:
-        """(pattern, group mask, tests) for each pattern of a list, kept for the list's next
-        `among` (a stage asks of the same few lists for every snippet)."""
-        kept = self._lists.get(id(patterns))
-        if kept is not None and kept[0] is patterns and kept[1] == len(patterns):
+    def _entries(self, items: Sequence, first: bool = False) -> tuple:
+        """(item, group mask, tests) for each pattern of a list (`first`: each item's first
+        element is the pattern), kept for the list's next `among`: a stage asks of the same few
+        lists for every snippet."""
+        kept = self._lists.get(id(items))
+        if kept is not None and kept[0] is items and kept[1] == len(items):
             return kept[2]
         needs = self._needs
-        entries = tuple((p, *needs.get(p.id, (0, p.literal_tests))) for p in patterns)
-        self._lists[id(patterns)] = (patterns, len(patterns), entries)
+        entries = tuple((item, *needs.get(p.id, (0, p.literal_tests)))
+                        for item in items for p in (item[0] if first else item,))
+        if len(self._lists) >= 64:  # lists made anew for each call: keep no more than a few
+            self._lists.clear()
+        self._lists[id(items)] = (items, len(items), entries)
         return entries
 
 
@@ -100,13 +104,21 @@ class Hits:
     def among(self, patterns: Sequence[CompiledPattern]) -> list[CompiledPattern]:
         """The patterns, in order, whose required literals are all there (what `allows` says
         of each, without a method call a pattern: a stage asks this of ~200 patterns)."""
+        return self._kept(self._scanner._entries(patterns))
+
+    def among_items(self, items: Sequence[tuple]) -> list[tuple]:
+        """`among` for items whose first element is the pattern ((pattern, role, side)), in
+        order."""
+        return self._kept(self._scanner._entries(items, first=True))
+
+    def _kept(self, entries: tuple) -> list:
         found, folded = self._found, self.folded
         out = []
-        for p, mask, tests in self._scanner._entries(patterns):
+        for item, mask, tests in entries:
             if found & mask == mask:
                 for test in tests:
                     if not test(folded):
                         break
                 else:
-                    out.append(p)
+                    out.append(item)
         return out
