@@ -28,6 +28,7 @@ from rapidfuzz import fuzz, utils as fuzz_utils
 
 from .entities import fold
 from .events import Grammar, lead_end, main_event
+from .prefilter import Hits, LiteralScanner
 from .records import Extraction, Snippet
 from .rules import Rules
 
@@ -165,6 +166,11 @@ class Deduplicator:
         self.ordinal_patterns = [p.regex for p in rules["dedup"].by_label("site_ordinal")]
         self.round_patterns = [p.regex for p in rules["dedup"].by_label("round")]
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
+        # one literal scan of a text tells which phase, ordinal and round patterns can match it
+        counted = [p for label in ("phase", "site_ordinal", "round") for p in rules["dedup"].by_label(label)]
+        self._counted_scanner = LiteralScanner(counted)
+        self._counted = {id(p.regex): p for p in counted}
+        self._counted_hits: tuple[str, Hits] | None = None
         self.landmark_patterns = [p.regex for p in rules["dedup"].by_label("landmark")]
         self.place_suffixes = [p.regex for p in rules["dedup"].by_label("place_suffix")]
         self.district_cues = [p.regex for p in rules["dedup"].by_label("district_cue")]
@@ -809,9 +815,19 @@ class Deduplicator:
         last one) outside the words of a tender round ("its Phase-IV auction"), or with
         `patterns` the site ordinals ("its second battery") or the rounds."""
         found = set()
-        rounds = ([m.span() for p in self.round_patterns for m in p.finditer(text)]
+        last = self._counted_hits  # the three calls of facts_of share one scan
+        if last is None or last[0] is not text:
+            last = self._counted_hits = (text, self._counted_scanner.scan(text))
+        hits, counted = last[1], self._counted
+
+        def may(p) -> bool:  # a pattern the scanner does not hold always runs
+            return id(p) not in counted or hits.allows(counted[id(p)])
+
+        rounds = ([m.span() for p in self.round_patterns if may(p) for m in p.finditer(text)]
                   if patterns is None else [])
         for p in self.phase_patterns if patterns is None else patterns:
+            if not may(p):
+                continue
             for m in p.finditer(text):
                 if any(lo <= m.start() < hi for lo, hi in rounds):
                     continue
