@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .records import Capacity, DateMention, EventMention, Technology
+from .records import Capacity, DateMention, EventMention, Technology, plain_state
 from .prefilter import Hits, LiteralScanner
 from .rules import Rules
 from .spans import sentence_bounds, sentence_of
@@ -43,6 +43,9 @@ class Cue(EventMention):
     elsewhere (its pattern's, rules/events.toml)."""
     background: bool = False
     told_as: tuple[str, ...] = ()
+
+
+plain_state(Cue)
 
 
 @dataclass(frozen=True, slots=True)
