@@ -4,8 +4,9 @@ Every compiled pattern knows the literal strings any match must contain (`rules.
 one string of each group). Testing those groups pattern by pattern costs a scan of the snippet
 each; here one Aho-Corasick automaton (pyahocorasick) holds the literals of all of a stage's
 patterns, finds every one present in a single pass, and a pattern runs only when each of its
-groups has a string in that set. The answer is the one `CompiledPattern.may_match` gives, so it
-can never skip a pattern that would have matched.
+groups has a string in that set, and, for a regex that is one alternation, when each group of
+one of its alternatives has (`rules.branch_literals`). The answer is the one
+`CompiledPattern.may_match` gives, so it can never skip a pattern that would have matched.
 """
 from __future__ import annotations
 
@@ -31,16 +32,22 @@ class LiteralScanner:
         # of every group holding it, so a scan ORs together the groups that have a string in the
         # text and a pattern's groups all hold when its mask is inside that.
         groups: dict[tuple[str, ...], int] = {}
-        self._needs: dict[str, tuple[int, tuple]] = {}
-        for p in patterns:
+
+        def need(literals, literal_tests) -> tuple[int, tuple]:
             mask = 0
             tests = []
-            for group, test in zip(p.literals, p.literal_tests):
+            for group, test in zip(literals, literal_tests):
                 if any(len(s) < MIN_AUTOMATON_LITERAL for s in group):
                     tests.append(test)
                     continue
                 mask |= 1 << groups.setdefault(tuple(group), len(groups))
-            self._needs[p.id] = (mask, tuple(tests))
+            return mask, tuple(tests)
+
+        # pattern id -> (group mask, tests, the (group mask, tests) of each alternative)
+        self._needs: dict[str, tuple[int, tuple, tuple]] = {}
+        for p in patterns:
+            self._needs[p.id] = (*need(p.literals, p.literal_tests),
+                                 tuple(need(b, t) for b, t in zip(p.branches, p.branch_tests)))
         self._lists: dict[int, tuple[Sequence[CompiledPattern], int, tuple]] = {}
         self._automaton = None
         if groups:
@@ -69,7 +76,7 @@ class LiteralScanner:
         if kept is not None and kept[0] is items and kept[1] == len(items):
             return kept[2]
         needs = self._needs
-        entries = tuple((item, *needs.get(p.id, (0, p.literal_tests)))
+        entries = tuple((item, *needs.get(p.id, (0, (p.may_match,), ())))
                         for item in items for p in (item[0] if first else item,))
         if len(self._lists) >= 64:  # lists made anew for each call: keep no more than a few
             self._lists.clear()
@@ -93,13 +100,13 @@ class Hits:
         need = self._scanner._needs.get(p.id)
         if need is None:
             return p.may_match(self.folded)
-        mask, tests = need
+        mask, tests, branches = need
         if self._found & mask != mask:
             return False
         for test in tests:
             if not test(self.folded):
                 return False
-        return True
+        return not branches or _any_branch(branches, self._found, self.folded)
 
     def among(self, patterns: Sequence[CompiledPattern]) -> list[CompiledPattern]:
         """The patterns, in order, whose required literals are all there (what `allows` says
@@ -114,11 +121,24 @@ class Hits:
     def _kept(self, entries: tuple) -> list:
         found, folded = self._found, self.folded
         out = []
-        for item, mask, tests in entries:
+        for item, mask, tests, branches in entries:
             if found & mask == mask:
                 for test in tests:
                     if not test(folded):
                         break
                 else:
-                    out.append(item)
+                    if not branches or _any_branch(branches, found, folded):
+                        out.append(item)
         return out
+
+
+def _any_branch(branches: tuple, found: int, folded: str) -> bool:
+    """Whether one alternative has all its groups: its mask inside `found`, its tests true."""
+    for mask, tests in branches:
+        if found & mask == mask:
+            for test in tests:
+                if not test(folded):
+                    break
+            else:
+                return True
+    return False

@@ -218,6 +218,11 @@ class CompiledPattern:
     literals: tuple[tuple[str, ...], ...] = ()
     literal_tests: tuple[Callable[[str], bool], ...] = ()
     told_as: tuple[str, ...] = ()  # events.toml: rule ids ("events.toml#order"), see PatternRule
+    # A regex that is one alternation ("(?=\w)\b(?i:A|B|C)"): the literal groups of each
+    # alternative (see `branch_literals`); a match is one alternative's, so some alternative
+    # has a string of each of its groups in the text. Empty: nothing is known.
+    branches: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    branch_tests: tuple[tuple[Callable[[str], bool], ...], ...] = ()
 
     def may_match(self, folded: str) -> bool:
         """False when the regex cannot match anywhere in the text that `fold_case` turned into
@@ -225,6 +230,8 @@ class CompiledPattern:
         for holds_one in self.literal_tests:
             if not holds_one(folded):
                 return False
+        if self.branch_tests:
+            return any(all(holds_one(folded) for holds_one in tests) for tests in self.branch_tests)
         return True
 
 
@@ -604,17 +611,52 @@ def required_literals(source: str) -> tuple[tuple[str, ...], ...] | None:
     return _literals_of(_sre_parser.parse(source))
 
 
+def branch_literals(source: str) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
+    r"""For a regex that is one alternation, but for zero-width assertions around it, the
+    required literals of each alternative (`required_literals` of the alternative alone); None
+    for any other regex, or when an alternative requires nothing. `required_literals` merges the
+    alternatives into one group a position ("grid" from one, "connected" from another); these
+    keep what each alternative needs together.
+
+    >>> branch_literals(r"(?=\w)\b(?i:connected\s+to\s+the\s+grid|switched\s+on)(?!-)")
+    ((('connected',), ('grid',), ('the',)), (('switched',), ('on',)))
+    >>> branch_literals(r"(?i:acquired|bought)\s+a\s+stake") is None
+    True
+    """
+    return _branches_of(_sre_parser.parse(source))
+
+
+_ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
+
+
+def _branches_of(tree) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
+    items = [(op, av) for op, av in tree if str(op) not in _ZERO_WIDTH]
+    while len(items) == 1 and str(items[0][0]) == "SUBPATTERN":  # a group around it: (?i:...)
+        items = [(op, av) for op, av in items[0][1][-1] if str(op) not in _ZERO_WIDTH]
+    if len(items) != 1 or str(items[0][0]) != "BRANCH":
+        return None
+    out = []
+    for branch in items[0][1][1]:
+        groups = _literals_of(branch)
+        if not groups:
+            return None
+        out.append(groups)
+    return tuple(out)
+
+
 def _with_literals(patterns: dict[str, PatternSet], digest: str) -> dict[str, PatternSet]:
     """Every pattern with its required literals; the analysis (a quarter of a second for the
     bundled rules) is kept in the build cache under the rules digest."""
     from .cache import cached
 
-    def analyse() -> dict[str, tuple[tuple[str, ...], ...]]:
-        return {p.id: required_literals(p.regex.pattern) or ()
-                for ps in patterns.values() for p in ps.patterns}
+    def analyse() -> dict[str, tuple]:
+        trees = ((p.id, _sre_parser.parse(p.regex.pattern)) for ps in patterns.values() for p in ps.patterns)
+        return {pid: (_literals_of(tree) or (), _branches_of(tree) or ()) for pid, tree in trees}
     literals = cached("literals", digest, analyse)
     return {name: replace(ps, patterns=tuple(
-        replace(p, literals=literals[p.id], literal_tests=tuple(map(_literal_scanner, literals[p.id])))
+        replace(p, literals=literals[p.id][0], literal_tests=tuple(map(_literal_scanner, literals[p.id][0])),
+                branches=literals[p.id][1],
+                branch_tests=tuple(tuple(map(_literal_scanner, b)) for b in literals[p.id][1]))
         for p in ps.patterns)) for name, ps in patterns.items()}
 
 

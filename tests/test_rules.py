@@ -129,6 +129,24 @@ def test_rules_required_literals_decide_like_the_regex(regex, text, matches):
         assert groups and not p.may_match(fold_case(text))
 
 
+def test_rules_branch_literals_keep_each_alternative_whole():
+    """A regex that is one alternation runs only where one alternative has all its literals:
+    "grid" and "switched" are both in the text, but no single alternative's set is."""
+    from pipeline.prefilter import LiteralScanner
+    from pipeline.rules import CompiledPattern, _literal_scanner, branch_literals, fold_case, required_literals
+    regex = r"(?=\w)\b(?i:tied\s+to\s+the\s+grid|switched\s+on)(?!-)"
+    groups, branches = required_literals(regex) or (), branch_literals(regex)
+    p = CompiledPattern("t#x", re.compile(regex), None, 1.0, None, groups,
+                        tuple(_literal_scanner(g) for g in groups), branches=branches,
+                        branch_tests=tuple(tuple(map(_literal_scanner, b)) for b in branches))
+    scanner = LiteralScanner([p])
+    for text, matches in [("It was tied to the grid", True), ("It was switched on", True),
+                          ("The grid was switched off", False), ("Tied to the switch", False)]:
+        assert bool(p.regex.search(text)) == matches
+        assert p.may_match(fold_case(text)) == matches == scanner.scan(text).allows(p)
+        assert scanner.scan(text).among([p]) == ([p] if matches else [])
+
+
 def test_rules_literal_prefilter_never_skips_a_match(rules):
     """Every bundled pattern: wherever the regex matches, its prefilter lets it run (gold
     texts, their windows, and the adversarial strings)."""
