@@ -248,6 +248,8 @@ CASES = [
     ("Kazmunai, Sinohydro agree on 400 MWh Aktobe battery", "2025-04-10", "agreement", None),
     ("Nordvolt begins making sodium-ion cells in Skelleftea, converting lines first built for "
      "car batteries.", "2025-04-10", "factory_opening", None),
+    ("Kestrel Heat's sand battery in Tampere entered commercial use on Monday.", "2025-04-10",
+     "commercial_operation", "2025-04-07"),
     # buying a plant's output is an offtake, not the purchase of the plant
     ("Mesa Power will buy the output of Corvid Energy's 200 MW battery near Tucson.", "2025-04-10",
      None, None),
