@@ -26,7 +26,7 @@ import numpy as np
 
 from rapidfuzz import fuzz, utils as fuzz_utils
 
-from .entities import fold
+from .entities import UNPLACED_FIRM, fold
 from .events import Grammar, lead_end, main_event
 from .prefilter import Hits, LiteralScanner
 from .records import Extraction, Snippet
@@ -432,7 +432,9 @@ class Deduplicator:
         headline = x.headline
         parties = tuple(Party(tuple(sys.intern(w) for w in o.name.casefold().split()),
                               _small((*_initials(o.text, o.name, endings=self.acronym_endings),
-                                      *self._bracketed_acronyms(x.text, o.end))), o.role,
+                                      *self._bracketed_acronyms(x.text, o.end))),
+                              # a role no cue gave is a guess, no slot a rival could fill
+                              "other" if o.rule.endswith(UNPLACED_FIRM) else o.role,
                               o.name.casefold() in self.bystanders, self._core(o.name))
                         for o in x.organizations if o.name.strip()
                         and not any(p.search(o.name) for p in self.not_party_patterns))

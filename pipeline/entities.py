@@ -36,6 +36,8 @@ DEFAULT_ROLE = {"developer": ("developer", 0.3), "utility": ("owner", 0.3),
                 "manufacturer": ("supplier", 0.6), "inverter_maker": ("supplier", 0.6),
                 "investor": ("investor", 0.3), "epc": ("integrator", 0.3),
                 "grid_operator": ("other", 0.2), "agency": ("other", 0.45)}
+# The rule of the role a firm gets when no cue and no table gives one (developer, the commonest)
+UNPLACED_FIRM = "entities.py#unplaced-firm"
 # The mark on a dateline or a firm's home that is the only place of a plant's story
 HOME_ONLY = "entities.py#home-only"
 # Gazetteer types of equipment makers: in a text about no project or plant (rules/entities.toml
@@ -275,6 +277,7 @@ class EntityExtractor:
         self.not_org = [p for p in ent.by_label("not_org") if not p.note]
         self.place_around = [(p, p.note) for p in ent.by_label("not_org") if p.note in ("place_after", "place_before")]
         self.not_org_after = [p for p in ent.by_label("not_org") if p.note == "after"]
+        self.public_bodies = ent.by_label("public_body")
         # a currency code before an amount ("PLN 480 million"), a gazetteer acronym or not
         self.currency_before = [p for p in ent.by_label("not_org") if p.note == "amount_after"]
         self.news_source = [(p, p.note or "before") for p in ent.by_label("news_source")]
@@ -497,7 +500,7 @@ class EntityExtractor:
                 dropped.append(Dropped("organizations", text[a:b], a, b,
                                        "news agency or analyst named as the source, not a party", rule))
                 continue
-            role, role_rule, weight = self._role(text, a, b, typ, projectless)
+            role, role_rule, weight = self._role(text, a, b, typ, projectless, name)
             full_rule = rule + (f";{role_rule}" if role_rule else "")
             if name in out:
                 if weight > strength[name]:  # a later mention with a clearer cue decides the role
@@ -714,9 +717,11 @@ class EntityExtractor:
         return False
 
     def _role(self, text: str, a: int, b: int, typ: str | None,
-              projectless: bool = False) -> tuple[str, str | None, float]:
+              projectless: bool = False, name: str = "") -> tuple[str, str | None, float]:
         """The strongest role cue around the name, unless the gazetteer type's default is
-        stronger; returns the role, its rule and its strength."""
+        stronger; returns the role, its rule and its strength. A firm no table knows and no
+        cue places is the developer, the role a story's unnamed-role firm has most often in
+        every gold file; a public body (label public_body: a ministry, a regulator) is other."""
         s0 = max(text.rfind(". ", 0, a) + 1, 0)
         s1 = text.find(". ", b + 1)  # "Co., Ltd. has connected": the suffix's dot ends no sentence
         s1 = len(text) if s1 < 0 else s1
@@ -737,6 +742,8 @@ class EntityExtractor:
             return default[0], f"default-role:{typ}", default[1]
         if best is not None:
             return best[1], best[2], best[0]
+        if typ is None and name and not any(p.regex.search(name) for p in self.public_bodies):
+            return "developer", UNPLACED_FIRM, 0.0
         return "other", None, 0.0
 
     # -------------------------------------------------------------- places

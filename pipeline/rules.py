@@ -292,7 +292,7 @@ ALLOWED_LABELS: dict[str, frozenset[str] | None] = {
                            "one_system"}),
     "dates": None,
     "entities": frozenset({"legal_suffix", "descriptor_before", "descriptor_after",
-                           "org_suffix", "not_org", "news_source"}
+                           "org_suffix", "not_org", "news_source", "public_body"}
                           | {f"role:{r}" for r in ROLES}),
     "places": frozenset({"home", "market", "not_place"}),
     "technologies": frozenset(TECHNOLOGIES),

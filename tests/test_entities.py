@@ -781,3 +781,15 @@ def test_entities_lists_and_names_that_are_no_firms(extract, text, orgs):
 ])
 def test_entities_award_winner_and_the_leader_of_a_group(extract, text, orgs):
     assert {o.name for o in extract(text).organizations} == orgs
+
+
+# A firm no table knows and no cue places is the developer (the role most such firms have in
+# every gold file); a public body stays other.
+@pytest.mark.parametrize("text, roles", [
+    ("Marlow Green Power said its board had approved a budget for next year.",
+     {"Marlow Green Power": "developer"}),
+    ("The Tarrow Regional Energy Commission welcomed a 50 MW battery near Tarrow Point.",
+     {"Tarrow Regional Energy Commission": "other"}),
+])
+def test_entities_firm_without_a_role_cue_is_the_developer(extract, text, roles):
+    assert {o.name: o.role for o in extract(text).organizations} == roles
