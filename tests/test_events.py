@@ -250,6 +250,15 @@ CASES = [
      "car batteries.", "2025-04-10", "factory_opening", None),
     ("Kestrel Heat's sand battery in Tampere entered commercial use on Monday.", "2025-04-10",
      "commercial_operation", "2025-04-07"),
+    # headlines tell deeds in the present tense
+    ("Vessel Energy orders Fluence battery systems for 200MWh Kelso site", "2025-04-10", "order", None),
+    ("Hithium signs 2GWh supply order with Chilean developer", "2025-04-10", "order", None),
+    ("Marlow Power energises 50MW battery in Kent", "2025-04-10", "grid_connection", None),
+    ("Tarrow Grid connects 90MW battery to national grid", "2025-04-10", "grid_connection", None),
+    ("Corvid Energy wins tender for 300MW battery in Chile", "2025-04-10", "tender_award", None),
+    ("Karoo Power wins EU grant for 100MW battery", "2025-04-10", "financing", None),
+    ("Kelso battery starts grid service in Otago", "2025-04-10", "commercial_operation", None),
+    ("The regulator orders a review of the tender rules", "2025-04-10", None, None),
     # buying a plant's output is an offtake, not the purchase of the plant
     ("Mesa Power will buy the output of Corvid Energy's 200 MW battery near Tucson.", "2025-04-10",
      None, None),
