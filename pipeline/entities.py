@@ -619,6 +619,9 @@ class EntityExtractor:
         if (name in self.places or name in self.demonyms or self._compass_place(name)
                 or name.endswith("s") and name[:-1] in self.demonyms):  # "Australians have ..."
             return "a place or its people, not an organisation", cue_id
+        if cue_id.endswith("#possessive-facility-name") and any(
+                c.kind in ("admin1", "district") for c in self.minor_places.get(fold(name), ())):
+            return "a province's or a county's plant, not a firm's", cue_id  # "Fife's 300 MW site"
         for p in self.not_org_after:
             if p.regex.match(text[b:b + 80]):
                 return "the name of a plant, not of a party", p.id

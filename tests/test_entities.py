@@ -793,3 +793,8 @@ def test_entities_award_winner_and_the_leader_of_a_group(extract, text, orgs):
 ])
 def test_entities_firm_without_a_role_cue_is_the_developer(extract, text, roles):
     assert {o.name: o.role for o in extract(text).organizations} == roles
+
+
+def test_entities_a_provinces_plant_is_no_firms(extract):
+    x = extract("Work starts on Fife's four-hour, 300 MW storage site")
+    assert not x.organizations

@@ -259,6 +259,10 @@ CASES = [
     ("Karoo Power wins EU grant for 100MW battery", "2025-04-10", "financing", None),
     ("Kelso battery starts grid service in Otago", "2025-04-10", "commercial_operation", None),
     ("The regulator orders a review of the tender rules", "2025-04-10", None, None),
+    ("Kestrel Cells starts sodium-ion cell line in Gdansk", "2025-04-10", "factory_opening", None),
+    # an outage a battery is built to prevent is no incident
+    ("Tarrow Grid has begun building a 40 MW battery in Otago to reduce evening outages on the "
+     "island grid.", "2025-04-10", "construction_start", None),
     # buying a plant's output is an offtake, not the purchase of the plant
     ("Mesa Power will buy the output of Corvid Energy's 200 MW battery near Tucson.", "2025-04-10",
      None, None),
