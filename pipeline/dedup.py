@@ -643,6 +643,8 @@ class Deduplicator:
                       or _meet(a.regions, b.regions))
         same_name = (_meet(a.names, b.names) or _meet(a.names, _party_heads(b.parties))
                      or _meet(b.names, _party_heads(a.parties))
+                     # a project named by its province ("the Aswan battery"; "in Aswān")
+                     or _meet(a.names, _folded(b.regions)) or _meet(b.names, _folded(a.regions))
                      or _meet(a.rounds, b.rounds)  # the same round of a tender ("Phase-IV auction")
                      or _meet(a.site_ordinals, b.site_ordinals))  # "its first battery" in both
         # "other" (a fire, a record) says nothing about which story it is
@@ -1070,6 +1072,12 @@ def keys_conflict(keys_a: frozenset[str], words_a: frozenset[str],
                   keys_b: frozenset[str], words_b: frozenset[str]) -> bool:
     """Each side has a number or name that the other's text does not contain at all."""
     return bool(keys_a - words_b) and bool(keys_b - words_a)
+
+
+@lru_cache(maxsize=1 << 12)
+def _folded(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Place names as project names are kept: case- and accent-folded."""
+    return tuple(fold(n) for n in names)
 
 
 def _sizes_match(x: tuple, y: tuple, tol: float, digits: int | None = None) -> bool | None:

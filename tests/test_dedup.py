@@ -1,5 +1,6 @@
 """Deduplication: repeats, fragments and rewordings merge; hard negatives stay apart; order-free."""
 import random
+from dataclasses import replace
 import shutil
 
 import numpy as np
@@ -855,3 +856,16 @@ def test_dedup_phase_size_and_site_total_merge(texts, extractor, rules):
 def test_dedup_named_project_with_one_party(texts, groups, extractor, rules):
     assert _groups(extractor, rules, texts) == groups
 
+
+
+def test_dedup_project_named_by_the_province_the_other_text_names(rules):
+    # "lands $115m loan for Aswan battery" against a text that says the battery is in Aswān
+    dd = Deduplicator(rules)
+    party = (Party(("nile", "sun"), (), "developer"),)
+    a = _facts(text="Nile Sun has secured $115 million for a 300 MWh battery in Aswān, Egypt.",
+               parties=party, event="financing", regions=("Aswān",), countries=("EG",),
+               names=("kom ombo",))
+    b = _facts(text="Nile Sun lands $115m loan for Aswan battery", parties=party,
+               event="financing", names=("aswan",))
+    assert dd._facts_agree(a, b) and dd._facts_agree(b, a)
+    assert not dd._facts_agree(a, replace(b, names=("luxor",)))
