@@ -166,6 +166,7 @@ class Deduplicator:
         self.ordinal_patterns = [p.regex for p in rules["dedup"].by_label("site_ordinal")]
         self.round_patterns = [p.regex for p in rules["dedup"].by_label("round")]
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
+        self.demonym_forms = frozenset(f for d in rules.demonyms for f in d.forms)
         # one literal scan of a text tells which phase, ordinal and round patterns can match it
         counted = [p for label in ("phase", "site_ordinal", "round") for p in rules["dedup"].by_label(label)]
         self._counted_scanner = LiteralScanner(counted)
@@ -845,7 +846,9 @@ class Deduplicator:
         names = set()
         for p in self.name_patterns:
             for m in p.finditer(x.text):
-                name = m.group("name").casefold()
+                first, _, rest = m.group("name").partition(" ")
+                # "the Dutch Leopard battery" is the Leopard battery
+                name = (rest if rest and first in self.demonym_forms else m.group("name")).casefold()
                 if not set(name.split()) & party_words:
                     names.add(name)
         return frozenset(names)

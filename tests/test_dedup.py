@@ -869,3 +869,11 @@ def test_dedup_project_named_by_the_province_the_other_text_names(rules):
                event="financing", names=("aswan",))
     assert dd._facts_agree(a, b) and dd._facts_agree(b, a)
     assert not dd._facts_agree(a, replace(b, names=("luxor",)))
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Giga Power closes €400m for Dutch Leopard battery", {"leopard"}),
+    ("Kazmunai breaks ground on Mirny wind-and-battery project", {"mirny"}),
+])
+def test_dedup_project_names_without_demonyms_and_with_hybrid_words(text, names, extract, rules):
+    assert set(Deduplicator(rules).facts_of(extract(text)).projects) == names

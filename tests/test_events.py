@@ -260,6 +260,9 @@ CASES = [
     ("Kelso battery starts grid service in Otago", "2025-04-10", "commercial_operation", None),
     ("The regulator orders a review of the tender rules", "2025-04-10", None, None),
     ("Kestrel Cells starts sodium-ion cell line in Gdansk", "2025-04-10", "factory_opening", None),
+    ("Vessel Energy closes €150m for Kelso battery", "2025-04-10", "financing", None),
+    ("Kestrel Cells held the grand opening of its sodium-ion cell factory in Gdansk on Monday.",
+     "2025-04-10", "factory_opening", "2025-04-07"),
     # an outage a battery is built to prevent is no incident
     ("Tarrow Grid has begun building a 40 MW battery in Otago to reduce evening outages on the "
      "island grid.", "2025-04-10", "construction_start", None),
