@@ -15,7 +15,7 @@ import re
 import sys
 import unicodedata
 from array import array
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -87,11 +87,18 @@ def _word_hash(word: str) -> int:
     return stable_hash(word)
 
 
+@lru_cache(maxsize=1 << 16, typed=True)  # typed: 1 and 1.0 read "1" and "1.0"
+def _part_hash(part) -> int:
+    """The stable hash of one part of a blocking key (a word, a bucket, a party's words), as
+    read by `repr` when not a string; a key's parts recur across keys and clusters."""
+    return _word_hash(part if isinstance(part, str) else repr(part))
+
+
 def _key_hash(parts: tuple) -> int:
     """A stable 64-bit hash of a blocking key: its parts' hashes mixed in order."""
     h = 0xCBF29CE484222325
     for part in parts:
-        h = ((h ^ _word_hash(part if isinstance(part, str) else repr(part))) * 0x100000001B3) & MASK64
+        h = ((h ^ _part_hash(part)) * 0x100000001B3) & MASK64
     return h
 
 
@@ -156,6 +163,34 @@ def may_agree(a: np.ndarray, b: np.ndarray, keys: np.ndarray, words: np.ndarray)
     return a[keep], b[keep]
 
 
+class _Recent:
+    """A function's values by argument, the `size` most recently used kept (lru_cache's policy),
+    that can also be handed a value computed elsewhere (`put`). Values are never None."""
+
+    def __init__(self, fn: Callable, size: int):
+        self.fn, self.size, self.values = fn, size, OrderedDict()
+
+    def __call__(self, key):
+        values = self.values
+        value = values.get(key)
+        if value is None:
+            value = values[key] = self.fn(key)
+            if len(values) > self.size:
+                values.popitem(last=False)
+        else:
+            values.move_to_end(key)
+        return value
+
+    def put(self, key, value) -> None:
+        values = self.values
+        if key in values:
+            values.move_to_end(key)
+            return
+        values[key] = value
+        if len(values) > self.size:
+            values.popitem(last=False)
+
+
 class Deduplicator:
     def __init__(self, rules: Rules):
         self.s = rules.settings.dedup
@@ -187,7 +222,8 @@ class Deduplicator:
         self.generic_cores = frozenset(rules["dedup"].words.get("generic_party_cores", ()))
         self._is_key = lru_cache(maxsize=1 << 16)(
             lambda word: any(p.search(word) for p in self.key_patterns))
-        self._keys_words = lru_cache(maxsize=1 << 12)(self._text_keys_words)
+        # level 1 hands on what it read of each whole text (text_clusters), level 2 asks
+        self._keys_words = _Recent(self._text_keys_words, 1 << 12)
         self.role_slots = {role: "|".join(slot) for slot in self.s.role_slots for role in slot}
         kinds = set(self.s.bystander_types)
         self.bystanders = frozenset(o.name.casefold() for o in rules.organizations if o.type in kinds)
@@ -234,7 +270,14 @@ class Deduplicator:
         made again when a pair needs them rather than kept for every snippet: memory stays at
         a few arrays of numbers per snippet.
         """
-        fingerprint = lru_cache(maxsize=FINGERPRINT_CACHE)(lambda i: self.fingerprint(snippets[i]))
+        def fingerprint_of(i: int) -> Fingerprint:
+            snippet = snippets[i]
+            fp = self.fingerprint(snippet)
+            if fp.complete:  # uncut: the text's own key tokens and words, which level 2 reads
+                self._keys_words.put(snippet.text, (fp.keys, fp.words))
+            return fp
+
+        fingerprint = lru_cache(maxsize=FINGERPRINT_CACHE)(fingerprint_of)
         n = len(snippets)
         uf = UnionFind(n)
         why: dict[int, str] = {}
@@ -537,7 +580,17 @@ class Deduplicator:
         uf = UnionFind(len(clusters))
         components: dict[int, list[int]] = {}  # root -> members, for roots that merged
         rules: dict[int, str] = {}
+        tight, loose = self.s.capacity_tolerance, self.s.approx_capacity_tolerance
+        digits = self.s.rounded_value_digits
         for a, b in self._fact_pairs(facts):
+            fa, fb = facts[a], facts[b]
+            # most candidate pairs state two headline sizes that differ: `conflict`'s first
+            # veto (_capacities_agree False: no phase on either side to reconcile them), here
+            # without the calls
+            if (fa.headline and fb.headline and not (fa.phases or fb.phases)
+                    and _sizes_match(fa.headline, fb.headline, loose if fa.approx or fb.approx
+                                     else tight, digits) is False):
+                continue
             ra, rb = uf.find(a), uf.find(b)
             if ra == rb:
                 continue
