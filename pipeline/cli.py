@@ -53,10 +53,13 @@ def run(inputs: list[Path] = typer.Argument(..., help="Files or folders (.txt .m
     if engine not in ("serial", "dask"):
         raise UsageError(f"--engine {engine!r}: expected serial or dask")
     if engine == "dask":
+        from importlib.util import find_spec
         try:
-            import dask.distributed  # noqa: F401
-        except ImportError:
-            raise UsageError("--engine dask needs Dask: pip install -e '.[dask]'") from None
+            found = find_spec("dask.distributed") is not None
+        except ImportError:  # no dask at all: its submodule cannot be looked for
+            found = False
+        if not found:
+            raise UsageError("--engine dask needs Dask: pip install -e '.[dask]'")
 
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("extracting", total=None)

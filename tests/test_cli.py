@@ -1,5 +1,6 @@
 """End to end: the CLI in a temp folder on the sample corpus, with real assertions on content."""
 import json
+import os
 import subprocess
 import sys
 
@@ -177,3 +178,13 @@ def test_cli_help_on_every_command():
     for cmd in ("run", "explain", "inspect", "eval", "diff", "report"):
         r = announce(cmd, "--help")
         assert r.returncode == 0 and "Example:" in r.stdout, cmd
+
+
+def test_cli_dask_engine_without_dask_is_a_one_line_error(tmp_path):
+    fake = tmp_path / "site" / "dask"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('no dask here')\n")
+    r = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "corpus/raw"), "--out",
+                        str(tmp_path / "o"), "--engine", "dask"], capture_output=True, text=True,
+                       cwd=ROOT, env={**os.environ, "PYTHONPATH": str(tmp_path / "site")})
+    assert r.returncode == 2 and "needs Dask" in r.stderr and "Traceback" not in r.stderr, r.stderr
