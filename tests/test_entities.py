@@ -778,6 +778,7 @@ def test_entities_lists_and_names_that_are_no_firms(extract, text, orgs):
     ("Gulf Power has awarded a 300 MW battery in Bisha to Rimal Energy, the utility said.",
      {"Gulf Power", "Rimal Energy"}),
     ("The grid company handed the contract to the Kestrel-led consortium on Monday.", {"Kestrel"}),
+    ("The storage auction was won by Marlow Renewables at a record low tariff.", {"Marlow Renewables"}),
 ])
 def test_entities_award_winner_and_the_leader_of_a_group(extract, text, orgs):
     assert {o.name for o in extract(text).organizations} == orgs
@@ -798,3 +799,7 @@ def test_entities_firm_without_a_role_cue_is_the_developer(extract, text, roles)
 def test_entities_a_provinces_plant_is_no_firms(extract):
     x = extract("Work starts on Fife's four-hour, 300 MW storage site")
     assert not x.organizations
+
+
+def test_entities_a_cell_line_in_a_country_is_the_projects(extract):
+    assert list(extract("Kestrel Cells starts sodium-ion cell line in Poland").countries) == ["PL"]
