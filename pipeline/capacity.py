@@ -179,7 +179,7 @@ class CapacityExtractor:
         for c in caps:
             if (c is not head and c.kind == "project" and ";capacity.toml#" not in c.rule
                     and (bounds := sentence_of(sentences, c.start)) != head_sentence
-                    and not _same_size(c, head)
+                    and not _same_size(c, head, self.settings.same_system_tolerance)
                     and not any(p.regex.search(text, *bounds) for p in self.one_system)):
                 c = replace(c, kind="other", rule=c.rule + ";capacity.py#one-project")
             out.append(c)
@@ -335,8 +335,8 @@ class CapacityExtractor:
         return "project", None
 
 
-def _same_size(a: Capacity, b: Capacity) -> bool:
-    """One system told twice: a value both state agrees, and none differs."""
+def _same_size(a: Capacity, b: Capacity, tolerance: float) -> bool:
+    """One system told twice: a value both state agrees within the tolerance, and none differs."""
     shared = [(x, y) for x, y in ((a.power_mw, b.power_mw), (a.energy_mwh, b.energy_mwh))
               if x is not None and y is not None]
-    return bool(shared) and all(abs(x - y) <= 0.005 * max(x, y) for x, y in shared)
+    return bool(shared) and all(abs(x - y) <= tolerance * max(x, y) for x, y in shared)

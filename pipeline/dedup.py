@@ -580,7 +580,6 @@ class Deduplicator:
         uf = UnionFind(len(clusters))
         components: dict[int, list[int]] = {}  # root -> members, for roots that merged
         rules: dict[int, str] = {}
-        tight, loose = self.s.capacity_tolerance, self.s.approx_capacity_tolerance
         digits = self.s.rounded_value_digits
         for a, b in self._fact_pairs(facts):
             fa, fb = facts[a], facts[b]
@@ -588,8 +587,8 @@ class Deduplicator:
             # veto (_capacities_agree False: no phase on either side to reconcile them), here
             # without the calls
             if (fa.headline and fb.headline and not (fa.phases or fb.phases)
-                    and _sizes_match(fa.headline, fb.headline, loose if fa.approx or fb.approx
-                                     else tight, digits) is False):
+                    and _sizes_match(fa.headline, fb.headline, self._tolerance(fa, fb),
+                                     digits) is False):
                 continue
             ra, rb = uf.find(a), uf.find(b)
             if ra == rb:
@@ -739,7 +738,7 @@ class Deduplicator:
         200 MWh, a size many projects share)."""
         if not (a.headline and b.headline and None not in a.headline and None not in b.headline):
             return False
-        tol = self.s.approx_capacity_tolerance if a.approx or b.approx else self.s.capacity_tolerance
+        tol = self._tolerance(a, b)
         return (all(_values_agree(x, y, tol) for x, y in zip(a.headline, b.headline))
                 and max(_significant(v) for v in a.headline) >= self.s.distinctive_size_digits)
 
@@ -906,11 +905,13 @@ class Deduplicator:
                     names.add(name)
         return frozenset(names)
 
+    def _tolerance(self, a: Facts, b: Facts) -> float:
+        """How far two sizes may differ: wider when either text states its size loosely."""
+        return self.s.approx_capacity_tolerance if a.approx or b.approx else self.s.capacity_tolerance
+
     def _sizes_meet(self, a: Facts, b: Facts) -> bool:
         """A size one text states matches a size the other states."""
-        tol = (self.s.approx_capacity_tolerance if a.approx or b.approx
-               else self.s.capacity_tolerance)
-        digits = self.s.rounded_value_digits
+        tol, digits = self._tolerance(a, b), self.s.rounded_value_digits
         return any(_sizes_match(x, y, tol, digits) for x in a.sizes for y in b.sizes)
 
     def _capacities_agree(self, a: Facts, b: Facts) -> bool | None:
@@ -920,9 +921,7 @@ class Deduplicator:
         the other only energy), a size both state agrees if both tell one event (a size in
         passing may be a site total or a threshold: "lifting it to 3 GWh", "at least 30 MW").
         Otherwise None: nothing to compare."""
-        tol = (self.s.approx_capacity_tolerance if a.approx or b.approx
-               else self.s.capacity_tolerance)
-        digits = self.s.rounded_value_digits
+        tol, digits = self._tolerance(a, b), self.s.rounded_value_digits
         both = (_sizes_match(a.headline, b.headline, tol, digits)
                 if a.headline and b.headline else None)
         if both is False and (a.phases or b.phases) and any(

@@ -279,7 +279,7 @@ class EntityExtractor:
         self.not_org_after = [p for p in ent.by_label("not_org") if p.note == "after"]
         self.public_bodies = ent.by_label("public_body")
         # a currency code before an amount ("PLN 480 million"), a gazetteer acronym or not
-        self.currency_before = [p for p in ent.by_label("not_org") if p.note == "amount_after"]
+        self.currency_cues = [p for p in ent.by_label("not_org") if p.note == "amount_after"]
         self.news_source = [(p, p.note or "before") for p in ent.by_label("news_source")]
         self._project_text = re.compile(_expand(ent.fragments["project_text"], ent.fragments)) \
             if "project_text" in ent.fragments else None
@@ -465,9 +465,9 @@ class EntityExtractor:
                 dropped.append(Dropped("organizations", written, span.start_char, span.end_char,
                                        "part of a place's name", place))
                 continue
-            if any(p.regex.match(text[span.end_char:span.end_char + 40]) for p in self.currency_before):
+            if (currency := self._currency_before(text, span.end_char)) is not None:
                 dropped.append(Dropped("organizations", written, span.start_char, span.end_char,
-                                       "a currency before an amount", self.currency_before[0].id))
+                                       "a currency before an amount", currency))
                 continue
             if self._inside_proper_name(text, span.start_char, span.end_char):
                 dropped.append(Dropped("organizations", written, span.start_char, span.end_char,
@@ -625,9 +625,8 @@ class EntityExtractor:
         for p in self.not_org_after:
             if p.regex.match(text[b:b + 80]):
                 return "the name of a plant, not of a party", p.id
-        for p in self.currency_before:
-            if p.regex.match(text[b:b + 40]):
-                return "a currency before an amount", p.id
+        if (currency := self._currency_before(text, b)) is not None:
+            return "a currency before an amount", currency
         return None
 
     def _compass_place(self, name: str) -> bool:
@@ -655,6 +654,12 @@ class EntityExtractor:
             if p.regex.search(text[max(0, a - 20):a]) if where == "place_before" else p.regex.match(text[b:b + 30]):
                 return p.id
         return None
+
+    def _currency_before(self, text: str, b: int) -> str | None:
+        """The rule that reads the name ending at `b` as a currency code before an amount
+        ("PLN 480 million"), or None."""
+        after = text[b:b + 40]
+        return next((p.id for p in self.currency_cues if p.regex.match(after)), None)
 
     def _inside_proper_name(self, text: str, a: int, b: int) -> bool:
         """A gazetteer name inside a longer capitalised name that ends in a plant noun ("its

@@ -38,16 +38,17 @@ class Extractor:
         headline = next((c for c in caps if c.kind == "project"), None)
         event, cues = self.events.as_factory_news(self.events.main_event(cues, headline, text), cues,
                                                   caps, text)
-        if event is None and headline is None:  # no project: its dates are of markets and plans
-            dates = [replace(d, role="other", rule=d.rule + ";extraction.py#no-event")
+        # no event and no project capacity: no project, so no event dates and no project
+        # country (a market or policy story names the years and countries it is about)
+        projectless = event is None and headline is None
+        if projectless:
+            dates = [replace(d, role="other", rule=d.rule + ";extraction.py#no-project")
                      if d.role == "event" else d for d in dates]
         return Extraction(
             text=text,
             organizations=tuple(orgs),
             locations=tuple(places),
-            # no event and no project capacity: no project, so no project country (a policy
-            # or market story names countries it is about, not where a plant is)
-            countries=tuple(project_countries(places)) if event or headline else (),
+            countries=() if projectless else tuple(project_countries(places)),
             dates=tuple(dates),
             capacities=tuple(caps),
             technologies=tuple(labels),

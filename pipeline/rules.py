@@ -84,6 +84,7 @@ class CapacitySettings(Strict):
     duration_window_chars: int = Field(ge=0)
     kind_window_chars: int = Field(ge=0)
     european_decimal_comma: bool
+    same_system_tolerance: float = Field(default=0.005, ge=0, lt=1)
 
 
 class DateSettings(Strict):
