@@ -202,6 +202,8 @@ class Deduplicator:
         self.round_patterns = [p.regex for p in rules["dedup"].by_label("round")]
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
         self.demonym_forms = frozenset(f for d in rules.demonyms for f in d.forms)
+        self.money_patterns = [p.regex for p in rules["dedup"].by_label("money")]
+        self.money_scales = rules["dedup"].numbers
         # one literal scan of a text tells which phase, ordinal and round patterns can match it
         counted = [p for label in ("phase", "site_ordinal", "round") for p in rules["dedup"].by_label(label)]
         self._counted_scanner = LiteralScanner(counted)
@@ -512,7 +514,7 @@ class Deduplicator:
             phases=self._phases(x.text), site_ordinals=self._phases(x.text, self.ordinal_patterns),
             rounds=self._phases(x.text, self.round_patterns),
             names=_small({fold(n) for n in projects | {place(p.name) for p in places}}),
-            projects=_small(fold(n) for n in projects))
+            projects=_small(fold(n) for n in projects), money=self._money(x.text))
         return self.shared(facts) if share else facts
 
     def _core(self, name: str) -> str:
@@ -698,6 +700,7 @@ class Deduplicator:
                      or _meet(b.names, _party_heads(a.parties))
                      # a project named by its province ("the Aswan battery"; "in Aswān")
                      or _meet(a.names, _folded(b.regions)) or _meet(b.names, _folded(a.regions))
+                     or _meet(a.money, b.money)  # the same loan or price ("$480 million", "$480m")
                      or _meet(a.rounds, b.rounds)  # the same round of a tender ("Phase-IV auction")
                      or _meet(a.site_ordinals, b.site_ordinals))  # "its first battery" in both
         # "other" (a fire, a record) says nothing about which story it is
@@ -905,6 +908,17 @@ class Deduplicator:
                     names.add(name)
         return frozenset(names)
 
+    def _money(self, text: str) -> tuple[float, ...]:
+        """The amounts of money a text states (dedup.toml money), money_min_amount or more."""
+        found = set()
+        for p in self.money_patterns:
+            for m in p.finditer(text):
+                scale = self.money_scales.get((m.group("scale") or "").casefold(), 1.0)
+                value = float(m.group("num").replace(",", "")) * scale
+                if value >= self.s.money_min_amount:
+                    found.add(float(f"{value:.3g}"))
+        return tuple(sorted(found))
+
     def _tolerance(self, a: Facts, b: Facts) -> float:
         """How far two sizes may differ: wider when either text states its size loosely."""
         return self.s.approx_capacity_tolerance if a.approx or b.approx else self.s.capacity_tolerance
@@ -951,7 +965,7 @@ class Deduplicator:
 
 SHARED_FIELDS = ("headline", "sizes", "factory", "event_date", "countries", "named_countries", "towns",
                  "regions", "town_regions", "districts", "landmarks", "phases", "site_ordinals",
-                 "rounds", "names", "projects")
+                 "rounds", "names", "projects", "money")
 
 
 class EventDate(NamedTuple):
@@ -996,6 +1010,7 @@ class Facts:
     rounds: tuple[str, ...] = ()  # which round of a tender ("tranche-II auction", "Bid Window 3")
     factory: tuple[tuple[float | None, float | None], ...] = ()  # a factory's yearly output
     projects: tuple[str, ...] = ()  # the project names alone, case- and accent-folded
+    money: tuple[float, ...] = ()  # amounts of money stated, to three significant digits
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:

@@ -44,6 +44,7 @@ class IngestSettings(Strict):
 
 
 class DedupSettings(Strict):
+    money_min_amount: float = Field(default=100000, ge=0)
     shingle_words: int = Field(ge=2, le=12)
     max_block_size: int = Field(ge=2)
     blocking_shingles: int = Field(ge=1)
@@ -299,7 +300,7 @@ ALLOWED_LABELS: dict[str, frozenset[str] | None] = {
     "technologies": frozenset(TECHNOLOGIES),
     "events": frozenset(EVENTS) | {"later_step"},
     "dedup": frozenset({"key_token", "phase", "round", "site_ordinal", "project_name", "landmark",
-                       "not_party", "place_suffix", "district_cue", "acronym_after"}),
+                       "not_party", "place_suffix", "district_cue", "acronym_after", "money"}),
     "grammar": frozenset({"sentence_end:events", "sentence_end:dates", "sentence_end:capacity",
                           "background", "relative", "clause_end", "clause_break:events",
                           "clause_break:dates", "opening", "statement", "dateline"}),

@@ -877,3 +877,21 @@ def test_dedup_project_named_by_the_province_the_other_text_names(rules):
 ])
 def test_dedup_project_names_without_demonyms_and_with_hybrid_words(text, names, extract, rules):
     assert set(Deduplicator(rules).facts_of(extract(text)).projects) == names
+
+
+@pytest.mark.parametrize("text, amounts", [
+    ("closed $480 million of debt", (480e6,)), ("secures $480m", (480e6,)),
+    ("a US$1,200 million plant, or $1.2 billion", (1.2e9,)), ("Rs 5,400 crore", (5.4e10,)),
+    ("€400m loan", (400e6,)), ("costs $100/kWh", ()), ("sold for $3 a share", ()),
+])
+def test_dedup_money_amounts(text, amounts, rules):
+    assert Deduplicator(rules)._money(text) == amounts
+
+
+def test_dedup_the_same_loan_told_twice_merges(extractor, rules):
+    texts = ["Corvid Energy has closed $310 million of debt financing for its 200 MW / 400 MWh "
+             "battery near Tarrow Point in Otago, with three banks as lenders.",
+             "Corvid Energy secures $310m for South Island battery"]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+    other = [texts[0], texts[1].replace("$310m", "$95m")]
+    assert _groups(extractor, rules, other) == [[0], [1]]
