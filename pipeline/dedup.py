@@ -722,7 +722,10 @@ class Deduplicator:
                          # one party's named project, where one text states no event
                          # and no size the other's sizes lack
                          or same_project and not (a.event and b.event)
-                         and (not (a.sizes and b.sizes) or self._sizes_meet(a, b)))):
+                         and (not (a.sizes and b.sizes) or self._sizes_meet(a, b)))
+                    # one text names no party: its named project, at the same place and event
+                    or not (a.parties and b.parties) and same_project and same_place
+                    and a.event not in (None, "other") and a.event == b.event):
                 return None
         elif not (same_place or same_name or parties):
             # only a number and a country in common, or a size too precise to meet by chance

@@ -895,3 +895,14 @@ def test_dedup_the_same_loan_told_twice_merges(extractor, rules):
     assert _groups(extractor, rules, texts) == [[0, 1]]
     other = [texts[0], texts[1].replace("$310m", "$95m")]
     assert _groups(extractor, rules, other) == [[0], [1]]
+
+
+def test_dedup_named_project_at_one_place_and_event_without_a_party_merges(extractor, rules):
+    texts = ["Kestrel Power said on Tuesday that its 250 MW / 500 MWh Tarrow South battery near "
+             "Tarrow in Queensland has entered commercial operation.",
+             "... the Tarrow South battery in Queensland is now in commercial service, the "
+             "developer said ..."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+    # another named project at the same place stays apart
+    assert _groups(extractor, rules, [texts[0], texts[1].replace("Tarrow South", "Kelso Ridge")]) \
+        == [[0], [1]]
