@@ -26,7 +26,7 @@ import numpy as np
 
 from rapidfuzz import fuzz, utils as fuzz_utils
 
-from .entities import UNPLACED_FIRM, fold
+from .entities import UNPLACED_FIRM, area_names, fold
 from .events import Grammar, lead_end, main_event
 from .prefilter import Hits, LiteralScanner
 from .records import Extraction, Snippet
@@ -508,6 +508,7 @@ class Deduplicator:
             countries=_small(x.countries), named_countries=named,
             towns=_small(place(p.name) for p in towns), regions=regions, town_regions=town_regions,
             districts=_small(place(p.name) for p in districts),
+            area_towns=_small(place(p.name) for p in towns if (p.country, fold(p.name)) in area_names()),
             landmarks=_small(place(p.name) for p in landmarks),
             planned=self._planned(x), lead_event=self._lead_event(x),
             complete=not any(p.search(x.text) for p in self.truncation_marks),
@@ -782,8 +783,12 @@ class Deduplicator:
             return "phase"  # "tranche-II auction", "the third round"
         if a.towns and b.towns and not _meet(a.towns, b.towns) and not self._town_in_district(a, b) \
                 and not self._may_lie_within(a, b) \
-                and not _meet(a.towns, b.landmarks) and not _meet(b.towns, a.landmarks):
-            return "place"  # a town one text names the site near is no other place ("Preston")
+                and not _meet(a.towns, b.landmarks) and not _meet(b.towns, a.landmarks) \
+                and not _meet(a.towns, b.regions) and not _meet(b.towns, a.regions) \
+                and not self._province_by_its_town(a, b):
+            # a town one text names the site near is no other place ("Preston"), nor a town
+            # that names the other's province ("in Aswan"; "Kom Ombo, Aswan Governorate")
+            return "place"
         if self._one_template(a, b) and keys_conflict(*self._keys_words(a.text),
                                                       *self._keys_words(b.text)):
             return "template"  # the same wording around another name or number
@@ -826,6 +831,13 @@ class Deduplicator:
         return (len(words_a - words_b) >= least and len(words_b - words_a) >= least
                 and bool(fuzz.ratio(a.text, b.text, processor=fuzz_utils.default_process,
                                     score_cutoff=self.s.event_template_order_score)))
+
+    @staticmethod
+    def _province_by_its_town(a: Facts, b: Facts) -> bool:
+        """Every town one text names shares its name with a province ("in Aswan"), and the
+        other names only smaller towns ("Kom Ombo"): the first may mean the province."""
+        return any(x.towns and set(x.towns) <= set(x.area_towns) and y.towns and not y.area_towns
+                   for x, y in ((a, b), (b, a)))
 
     def _town_in_district(self, a: Facts, b: Facts) -> bool:
         """One side names only districts (a county, a council area), the other only towns: the
@@ -968,7 +980,7 @@ class Deduplicator:
 
 SHARED_FIELDS = ("headline", "sizes", "factory", "event_date", "countries", "named_countries", "towns",
                  "regions", "town_regions", "districts", "landmarks", "phases", "site_ordinals",
-                 "rounds", "names", "projects", "money")
+                 "rounds", "names", "projects", "money", "area_towns")
 
 
 class EventDate(NamedTuple):
@@ -1014,6 +1026,7 @@ class Facts:
     factory: tuple[tuple[float | None, float | None], ...] = ()  # a factory's yearly output
     projects: tuple[str, ...] = ()  # the project names alone, case- and accent-folded
     money: tuple[float, ...] = ()  # amounts of money stated, to three significant digits
+    area_towns: tuple[str, ...] = ()  # towns that share their name with a province ("Aswan")
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import NamedTuple
 
 import spacy
@@ -93,10 +94,15 @@ def _pattern_docs(nlp, surfaces: list[str]) -> list:
 
 def fold(text: str) -> str:
     """Accent- and case-free key, so "Gdansk" finds "Gdańsk" and "Aragon" finds "Aragón"."""
+    return unaccented(text).casefold()
+
+
+def unaccented(text: str) -> str:
+    """The text without its accents, case kept: "Sao Paulo" for "São Paulo"."""
     if text.isascii():
-        return text.casefold()
+        return text
     text = unicodedata.normalize("NFKD", text.translate(FOLD))
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def _place_table(rules: Rules) -> dict[str, list[PlaceCandidate]]:
@@ -140,6 +146,16 @@ def _place_table(rules: Rules) -> dict[str, list[PlaceCandidate]]:
         cand = PlaceCandidate(city["name"], city["countrycode"], admin1, "city",
                               int(city["population"]), f"geonames#{city['geonameid']}", False)
         add(city["name"], cand)
+    # news written without accents ("Sao Paulo", "Wroclaw"): the same places, as written there,
+    # unless a province of another country bears the plain name ("Bali", not India's "Bālī")
+    areas: dict[str, set[str]] = {}
+    for country, name in area_names():
+        areas.setdefault(name, set()).add(country)
+    for surface, cands in list(table.items()):
+        plain = unaccented(surface)
+        if plain != surface and len(plain) >= 4 and plain not in table \
+                and areas.get(fold(plain), set()) <= {c.country for c in cands}:
+            table[plain] = cands
     return table
 
 
@@ -242,6 +258,14 @@ def _geonames():
 def _bare_town(surface: str) -> str:
     """"Yingcheng City" and "Yingcheng" are one town: the canonical name drops the word."""
     return re.sub(r"[ ](?:City|Town|Township|Village)$", "", surface) or surface
+
+
+@lru_cache(maxsize=1)
+def area_names() -> frozenset[tuple[str, str]]:
+    """(country, folded name) of every province and district pycountry knows: a town of such
+    a name ("Aswan", "Osaka") may stand for its whole province in another text."""
+    import pycountry
+    return frozenset((sub.country_code, fold(_sub_name(sub.name))) for sub in pycountry.subdivisions)
 
 
 def _sub_name(name: str) -> str:

@@ -222,6 +222,9 @@ def test_dedup_project_named_two_ways_merges(texts, extractor, rules):
      "commercial operation.",
      "Harbourline Energy's 150 MW / 300 MWh battery at Toowoomba, Queensland, has begun commercial "
      "operation."),
+    # two towns that both name provinces are two places
+    ("Nilegrid Power has switched on its 120 MW / 240 MWh battery in Aswan, Egypt.",
+     "Nilegrid Power has switched on its 120 MW / 240 MWh battery in Luxor, Egypt."),
     # two areas, or a site against an area: one firm's two sites of one size
     ("Kelvin Storage's 200 MW / 400 MWh Glenbervie battery in Aberdeenshire, Scotland, has begun "
      "commercial operation.",
@@ -328,6 +331,9 @@ def test_dedup_capacities_agree(a, b, agree, rules):
     # a town inside a district that one outlet names instead
     ["Zenobe has energised its 100 MW / 200 MWh battery in East Ayrshire, Scotland, the company said.",
      "Zenobe's 200 MWh battery at Kilmarnock, Scotland, is now online and trading."],
+    # a city that names its province ("in Aswan") against a town of that province
+    ["Nilegrid Power has switched on its 120 MW / 240 MWh battery in Edfu, Egypt, the firm said.",
+     "Egypt's 240 MWh battery in Aswan is now online, Nilegrid Power said."],
 ])
 def test_dedup_site_told_by_another_town_merges(texts, extractor, rules):
     assert _groups(extractor, rules, texts) == [[0, 1]]

@@ -175,6 +175,21 @@ def test_entities_small_place_in_another_spelling(extract, text, place, country)
     assert hit and hit[0].country == country and hit[0].name == place
 
 
+# A known place written without its accents is the same place, found without a cue ("Sao
+# Paulo" is São Paulo), unless a province elsewhere bears the plain name ("Bali" is no Bālī).
+@pytest.mark.parametrize("text, place, country", [
+    ("A 60 MWh battery on the southern Sao Paulo coast is now online.", "São Paulo", "BR"),
+    ("Kestrel Cells opened a cell line at Wroclaw on Monday.", "Wrocław", "PL"),
+])
+def test_entities_known_place_without_its_accents(extract, text, place, country):
+    assert [(p.name, p.country) for p in extract(text).locations] == [(place, country)]
+
+
+def test_entities_plain_spelling_of_a_province_elsewhere_is_no_accented_town(extract):
+    assert "IN" not in {p.country for p in extract("Acme Power switched on a 30 MW battery in "
+                                                   "Bali on Monday.").locations}
+
+
 # A word of a town's name alone, or a town's other name, is not that town: "Cape" of "Cape
 # Town", "Hall" of "Schwäbisch Hall", "Minn." (Minnesota) for "Minden".
 @pytest.mark.parametrize("text, word", [
