@@ -718,12 +718,16 @@ class Deduplicator:
             if not (parties and not _parties_each_lack(a.parties, b.parties)
                     and (same_event and (min(len(a.parties), len(b.parties)) >= 2
                                          or (a.event == b.event or same_project)
-                                         and (same_place or same_name)
+                                         and (same_place or same_name
+                                              or _meet(a.countries, b.countries))
                                          or _meet(a.towns, b.towns))
                          # one party's named project, where one text states no event
                          # and no size the other's sizes lack
                          or same_project and not (a.event and b.event)
-                         and (not (a.sizes and b.sizes) or self._sizes_meet(a, b)))
+                         and (not (a.sizes and b.sizes) or self._sizes_meet(a, b))
+                         # two parties in common at one place, where one text states no event
+                         or not (a.event and b.event) and (same_place or same_name)
+                         and _shared_parties(a.parties, b.parties) >= 2)
                     # one text names no party: its named project, at the same place and event
                     or not (a.parties and b.parties) and same_project and same_place
                     and a.event not in (None, "other") and a.event == b.event):
@@ -1279,6 +1283,11 @@ def _party_heads(parties: Sequence[Party]) -> tuple[str, ...]:
 
 def _parties_overlap(a: Sequence[Party], b: Sequence[Party]) -> bool:
     return any(_same_party(x, y) for x in a for y in b)
+
+
+def _shared_parties(a: Sequence[Party], b: Sequence[Party]) -> int:
+    """How many parties of one side the other names too."""
+    return sum(any(_same_party(x, y) for y in b) for x in a)
 
 
 def _parties_each_lack(a: Sequence[Party], b: Sequence[Party]) -> bool:

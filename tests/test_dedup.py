@@ -884,3 +884,23 @@ def test_dedup_named_project_at_one_place_and_event_without_a_party_merges(extra
 ])
 def test_dedup_rewordings_merge(texts, extractor, rules):
     assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+@pytest.mark.parametrize("texts", [
+    # no size to compare: one party at the very same event in one country
+    ["LG Energy Solution has opened its first sodium-ion cell line at its plant in Gdansk, Poland, "
+     "with output of 4 GWh a year planned from 2027.",
+     "LGES starts sodium-ion cell line in Poland"],
+    # two parties in common at one place, where one text (a headline) states no event
+    ["AGL has awarded Fluence a contract to build a 250 MW / 1,000 MWh battery at its Kelso "
+     "substation in Otago, New Zealand.",
+     "Fluence wins AGL battery contract in Otago"],
+])
+def test_dedup_thin_headline_with_a_party_and_one_more_fact_merges(texts, extractor, rules):
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+def test_dedup_one_party_at_one_event_in_two_countries_stays_apart(extractor, rules):
+    texts = ["LG Energy Solution has opened its first sodium-ion cell line at its plant in Gdansk, Poland.",
+             "LGES starts sodium-ion cell line in Hungary"]
+    assert _groups(extractor, rules, texts) == [[0], [1]]

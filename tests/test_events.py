@@ -263,6 +263,15 @@ CASES = [
     ("Vessel Energy closes €150m for Kelso battery", "2025-04-10", "financing", None),
     ("Kestrel Cells held the grand opening of its sodium-ion cell factory in Gdansk on Monday.",
      "2025-04-10", "factory_opening", "2025-04-07"),
+    ("Work starts on Otago's 90 MW storage site ...", "2025-04-10", "construction_start", None),
+    ("Construction begins at Tarrow Grid's 1GWh battery in Texas", "2025-04-10",
+     "construction_start", None),
+    ("Ground broken at 500MWh Kelso battery", "2025-04-10", "construction_start", None),
+    ("Moldova signs for 400 MWh battery with Tarrow Grid", "2025-04-10", "agreement", None),
+    ("... Kestrel Bank and Otago Trust led the debt package for the Kelso battery ...", "2025-04-10",
+     "financing", None),
+    ("Corvid Energy will hand the trading of its Kelso battery to Mesa Power under a tolling deal.",
+     "2025-04-10", "agreement", None),
     # an outage a battery is built to prevent is no incident
     ("Tarrow Grid has begun building a 40 MW battery in Otago to reduce evening outages on the "
      "island grid.", "2025-04-10", "construction_start", None),
