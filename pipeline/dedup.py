@@ -657,6 +657,8 @@ class Deduplicator:
         keys.extend(("party-place", p, q) for p in parties for q in places)
         keys.extend(("party-place", p, q, *event) for p in parties for q in places if event)
         keys.extend(("party-date", p, d) for p in parties for d in when)
+        # a place at an event, for a text that names no party
+        keys.extend(("place-event", q, *event) for q in places if event)
         # a thin text names a party and an event and little else ("EDL broke ground on its first
         # battery"): the party (or its initials) at the event; a block too common to pair is
         # dropped by fact_block_size
@@ -731,7 +733,11 @@ class Deduplicator:
                     # one text names no party: its named project, at the same place and event
                     or not (a.parties and b.parties) and same_project and same_place
                     and a.event not in (None, "other") and a.event == b.event):
-                return None
+                # else, where one text names no party to go by: the same place and event,
+                # worded alike
+                if (a.parties and b.parties) or not (same_place and same_event):
+                    return None
+                cutoff = self.s.fact_merge_place_text_score
         elif not (same_place or same_name or parties):
             # only a number and a country in common, or a size too precise to meet by chance
             # ("616 MW / 2,464 MWh", where one outlet names neither party nor place): the same

@@ -54,6 +54,7 @@ class DedupSettings(Strict):
     fragment_min_words: int = Field(ge=1)
     fact_merge_text_score: float = Field(ge=0, le=100)
     fact_merge_country_text_score: float = Field(ge=0, le=100)
+    fact_merge_place_text_score: float = Field(ge=0, le=100)
     template_text_score: float = Field(ge=0, le=100)
     event_template_text_score: float = Field(ge=0, le=100)
     event_template_min_words: int = Field(ge=1)

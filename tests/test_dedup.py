@@ -904,3 +904,12 @@ def test_dedup_one_party_at_one_event_in_two_countries_stays_apart(extractor, ru
     texts = ["LG Energy Solution has opened its first sodium-ion cell line at its plant in Gdansk, Poland.",
              "LGES starts sodium-ion cell line in Hungary"]
     assert _groups(extractor, rules, texts) == [[0], [1]]
+
+
+def test_dedup_partyless_text_at_one_place_and_event_merges_only_when_worded_alike(extractor, rules):
+    full = ("Corvid Energy has switched on a battery energy storage system in Otago, New Zealand, "
+            "the first grid-scale battery on the island's southern grid, the developer said.")
+    alike = "New Zealand's first grid-scale battery storage system switched on in Otago"
+    other = "Otago's council switched on a new battery storage system at the city library."
+    assert _groups(extractor, rules, [full, alike]) == [[0, 1]]
+    assert _groups(extractor, rules, [full, other]) == [[0], [1]]
