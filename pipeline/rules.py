@@ -18,6 +18,7 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from . import fastre
 from .errors import RulesError
 from .records import EVENTS, ROLES, TECHNOLOGIES
 
@@ -199,7 +200,7 @@ class LazyRegex:
         self.pattern = pattern
 
     def __getattr__(self, name: str):
-        compiled = re.compile(self.pattern)
+        compiled = fastre.compile(self.pattern)
         for method in self.METHODS:
             setattr(self, method, getattr(compiled, method))
         return getattr(compiled, name)
@@ -483,7 +484,7 @@ def _compile_pattern_file(path: Path, model: PatternFile, name: str, problems: l
                 ok = False
         try:
             source = _expand(rule.regex, fragments)
-            regex = re.compile(source) if check else LazyRegex(source)
+            regex = fastre.compile(source) if check else LazyRegex(source)
             if check:
                 check_regex_safety(source)
         except (re.error, ValueError) as exc:
