@@ -13,9 +13,9 @@ they open with `(?=\w)\b` or `(?<![\w.])`, and their word lists are case-insensi
   can start with (a superset, found from the parsed pattern), so `search` and `finditer` jump
   between them as they do for a pattern that starts with a set;
 - in a case-insensitive alternative that starts with an ASCII letter, that letter becomes the
-  case-sensitive set of every character the engine would take for it (`j` -> `[Jj]`; `k` also
-  takes the Kelvin sign, `s` the long s, `i` the dotted and dotless I), so the alternative is
-  passed over at once where the text has another letter.
+  case-sensitive set of every character the engine would take for it (`j` -> `[Jj]`), so the
+  alternative is passed over at once where the text has another letter (not for `i`, `k` and
+  `s`, which re also takes for the dotted and dotless I, the Kelvin sign and the long s).
 
 The rules' own text is untouched (`.pattern` is the source); a pattern the analysis does not
 know, or a Python whose `re` internals differ, is compiled by `re.compile` as it is.
@@ -75,12 +75,16 @@ def _tuned(source: str) -> re.Pattern:
         except _Unknown:
             start, empty = [], True
         if start and not empty:
-            charset, hascased = _C._optimize_charset(start)
-            if not hascased:
-                info = [INFO, 0, SRE_INFO_CHARSET, lo, hi]
-                _C._compile_charset(charset, flags, info)
-                info[1] = len(info) - 1
-                code = info + code[1 + code[1]:]
+            # characters below 256 as one bitmap; wider ranges and categories as they are
+            # (re's own set optimiser would build a 64k-entry map for them, ~2 ms a pattern)
+            narrow = [(o, a) for o, a in start if o is LITERAL and a < 256
+                      or o is RANGE and a[1] < 256]
+            charset, _ = _C._optimize_charset(narrow)
+            charset += [x for x in start if x not in narrow]
+            info = [INFO, 0, SRE_INFO_CHARSET, lo, hi]
+            _C._compile_charset(charset, flags, info)
+            info[1] = len(info) - 1
+            code = info + code[1 + code[1]:]
     indexgroup = [None] * p.state.groups
     for name, i in p.state.groupdict.items():
         indexgroup[i] = name
@@ -168,7 +172,9 @@ def _alternatives_first_set(items, flags) -> list:
                 alternative.data = _alternatives_first_set(alternative.data, flags)
                 if flags & SRE_FLAG_IGNORECASE and alternative.data:
                     first_op, c = alternative.data[0]
-                    if first_op is LITERAL and c < 128 and chr(c).isalpha():
+                    if first_op is LITERAL and c < 128 and chr(c).isalpha() and max(_same_letter(c)) < 256:
+                        # (not i, k, s: their sets hold characters above 255, for which re's
+                        # set optimiser builds a 64k-entry map, a compile cost worth more)
                         letters = _P.SubPattern(alternative.state,
                                                 [(IN, [(LITERAL, x) for x in _same_letter(c)])])
                         alternative.data[0] = (SUBPATTERN, (None, 0, SRE_FLAG_IGNORECASE, letters))
@@ -176,6 +182,7 @@ def _alternatives_first_set(items, flags) -> list:
     return out
 
 
+@lru_cache(maxsize=None)
 def _same_letter(c: int) -> list[int]:
     """Every character that `(?i:c)` matches, for an ASCII letter: those whose lower case (the
     simple mapping `re` uses) is the letter's, or one of the letters `re` holds equal to it
