@@ -23,6 +23,7 @@ import spacy
 from rapidfuzz import fuzz, process, utils as fuzz_utils
 from spacy.matcher import PhraseMatcher
 
+from . import fastre
 from .cache import cached
 from .records import Dropped, Location, Organization
 from .prefilter import LiteralScanner
@@ -305,7 +306,7 @@ class EntityExtractor:
         # a currency code before an amount ("PLN 480 million"), a gazetteer acronym or not
         self.currency_cues = [p for p in ent.by_label("not_org") if p.note == "amount_after"]
         self.news_source = [(p, p.note or "before") for p in ent.by_label("news_source")]
-        self._project_text = re.compile(_expand(ent.fragments["project_text"], ent.fragments)) \
+        self._project_text = fastre.compile(_expand(ent.fragments["project_text"], ent.fragments)) \
             if "project_text" in ent.fragments else None
         self.role_cues = [(p, p.label.split(":")[1], p.note or "before") for p in ent.patterns
                           if p.label and p.label.startswith("role:")]
@@ -316,10 +317,10 @@ class EntityExtractor:
         self.not_place = plc.by_label("not_place")
         # Place-finding and project cues are named fragments of places.toml (its labels say
         # what a cue means for a place already found; these find one or mark it the project's).
-        self.place_finders = {k: re.compile(_expand(v, plc.fragments)) for k, v in plc.fragments.items()
+        self.place_finders = {k: fastre.compile(_expand(v, plc.fragments)) for k, v in plc.fragments.items()
                               if k.startswith(("find_", "project_", "gate_"))}
         # ", " between a place and its container, past a lower-case noun ("Punjab province, Pakistan")
-        self._comma = re.compile(_expand(r"(?:[ ]{admin_noun_lower})?,[ ]", plc.fragments)
+        self._comma = fastre.compile(_expand(r"(?:[ ]{admin_noun_lower})?,[ ]", plc.fragments)
                                  if "admin_noun_lower" in plc.fragments else ",[ ]")
 
         # Organisations: one matcher on lower case; short all-caps aliases must match exactly.

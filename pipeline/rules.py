@@ -18,6 +18,7 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from . import fastre
 from .errors import RulesError
 from .records import EVENTS, ROLES, TECHNOLOGIES
 
@@ -200,7 +201,7 @@ class LazyRegex:
         self.pattern = pattern
 
     def __getattr__(self, name: str):
-        compiled = re.compile(self.pattern)
+        compiled = fastre.compile(self.pattern)
         for method in self.METHODS:
             setattr(self, method, getattr(compiled, method))
         return getattr(compiled, name)
@@ -484,7 +485,7 @@ def _compile_pattern_file(path: Path, model: PatternFile, name: str, problems: l
                 ok = False
         try:
             source = _expand(rule.regex, fragments)
-            regex = re.compile(source) if check else LazyRegex(source)
+            regex = fastre.compile(source) if check else LazyRegex(source)
             if check:
                 check_regex_safety(source)
         except (re.error, ValueError) as exc:
@@ -676,8 +677,23 @@ def _literal_scanner(group: tuple[str, ...]):
     each), else one case-sensitive alternation, which re scans with a first-character table."""
     if len(group) <= SMALL_LITERAL_GROUP:
         return lambda folded: any(x in folded for x in group)
-    search = re.compile("|".join(re.escape(x) for x in sorted(group, key=len, reverse=True))).search
-    return lambda folded: search(folded) is not None
+    # compiled on first use: a stage's literal automaton decides most patterns without these,
+    # and compiling all ~500 at every start-up cost ~0.1 s
+    return _LazyAlternation("|".join(re.escape(x) for x in sorted(group, key=len, reverse=True)))
+
+
+class _LazyAlternation:
+    """`folded` holds one of the strings of the alternation; compiled when first asked."""
+    __slots__ = ("source", "search")
+
+    def __init__(self, source: str):
+        self.source = source
+        self.search = None
+
+    def __call__(self, folded: str) -> bool:
+        if self.search is None:
+            self.search = re.compile(self.source).search
+        return self.search(folded) is not None
 
 
 @dataclass(frozen=True, slots=True)
