@@ -733,9 +733,9 @@ class Deduplicator:
                     # one text names no party: its named project, at the same place and event
                     or not (a.parties and b.parties) and same_project and same_place
                     and a.event not in (None, "other") and a.event == b.event):
-                # else, where one text names no party to go by: the same place and event,
-                # worded alike, and no other project named
-                if (a.parties and b.parties) or not (same_place and same_event) \
+                # else, where one text names no party to go by: the same place or project
+                # name and the same event, worded alike, and no other project named
+                if (a.parties and b.parties) or not ((same_place or same_project) and same_event) \
                         or a.projects and b.projects and not same_project:
                     return None
                 cutoff = self.s.fact_merge_place_text_score

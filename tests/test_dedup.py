@@ -913,3 +913,10 @@ def test_dedup_partyless_text_at_one_place_and_event_merges_only_when_worded_ali
     other = "Otago's council switched on a new battery storage system at the city library."
     assert _groups(extractor, rules, [full, alike]) == [[0, 1]]
     assert _groups(extractor, rules, [full, other]) == [[0], [1]]
+
+
+def test_dedup_partyless_text_with_the_project_name_and_event_merges(extractor, rules):
+    texts = ["Corvid Energy has switched on the 90 MW Kelso Ridge battery, the largest on New "
+             "Zealand's South Island, the developer said on Monday.",
+             "... the Kelso Ridge battery, the South Island's largest, has been switched on ..."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
