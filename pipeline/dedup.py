@@ -515,7 +515,9 @@ class Deduplicator:
             phases=self._phases(x.text), site_ordinals=self._phases(x.text, self.ordinal_patterns),
             rounds=self._phases(x.text, self.round_patterns),
             names=_small({fold(n) for n in projects | {place(p.name) for p in places}}),
-            projects=_small(fold(n) for n in projects), money=self._money(x.text))
+            projects=_small(fold(n) for n in projects), money=self._money(x.text),
+            deeds=_small(e.event for e in x.event_mentions if e.event != "other"
+                         and e.rule.rpartition("#")[2] not in self.plan_rules))
         return self.shared(facts) if share else facts
 
     def _core(self, name: str) -> str:
@@ -772,11 +774,12 @@ class Deduplicator:
         place. A fact one side does not state is no conflict."""
         if self._capacities_agree(a, b) is False:
             return "capacity"
-        if a.event and b.event and not self._same_event(a.event, b.event) \
-                and not (a.event == b.lead_event or b.event == a.lead_event):
-            return "event"  # unless one text leads with the other's news and adds a weightier event
-        if a.event and b.event and a.planned != b.planned:
-            return "event"  # a plan and the deed it plans are two moments ("will build", "broke ground")
+        if a.event and b.event and not self._plan_after_deed(a, b):
+            if not self._same_event(a.event, b.event) \
+                    and not (a.event == b.lead_event or b.event == a.lead_event):
+                return "event"  # unless one text leads with the other's news and adds a weightier event
+            if a.planned != b.planned:
+                return "event"  # a plan and the deed it plans are two moments ("will build", "broke ground")
         if self._template_at_another_moment(a, b):
             return "event"
         if a.event_date and b.event_date and not _dates_compatible(a.event_date, b.event_date):
@@ -816,6 +819,12 @@ class Deduplicator:
                 if town_side.town_regions is not None or self._one_template(a, b):
                     return "place"
         return None
+
+    @staticmethod
+    def _plan_after_deed(a: Facts, b: Facts) -> bool:
+        """One text's main event is a plan that it tells as following the other's deed, done
+        ("will be built after Highview Power closed a £300m funding round"): one story."""
+        return any(x.planned and not y.planned and y.event in x.deeds for x, y in ((a, b), (b, a)))
 
     def _template_at_another_moment(self, a: Facts, b: Facts) -> bool:
         """Two complete texts worded alike (settings: event_template_text_score) that tell
@@ -991,7 +1000,7 @@ class Deduplicator:
 
 SHARED_FIELDS = ("headline", "sizes", "factory", "event_date", "countries", "named_countries", "towns",
                  "regions", "town_regions", "districts", "landmarks", "phases", "site_ordinals",
-                 "rounds", "names", "projects", "money", "area_towns")
+                 "rounds", "names", "projects", "money", "area_towns", "deeds")
 
 
 class EventDate(NamedTuple):
@@ -1038,6 +1047,7 @@ class Facts:
     projects: tuple[str, ...] = ()  # the project names alone, case- and accent-folded
     money: tuple[float, ...] = ()  # amounts of money stated, to three significant digits
     area_towns: tuple[str, ...] = ()  # towns that share their name with a province ("Aswan")
+    deeds: tuple[str, ...] = ()  # every event the text tells as done, background included
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:

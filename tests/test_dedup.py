@@ -920,3 +920,14 @@ def test_dedup_partyless_text_with_the_project_name_and_event_merges(extractor, 
              "Zealand's South Island, the developer said on Monday.",
              "... the Kelso Ridge battery, the South Island's largest, has been switched on ..."]
     assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+def test_dedup_plan_told_after_the_others_deed_is_one_story(extractor, rules):
+    texts = ["Corvid Energy has secured $120 million to build a 50 MW / 200 MWh battery in Otago, "
+             "New Zealand, in a funding round led by two local banks.",
+             "Two local lenders are backing a four-hour Otago battery: the 50-megawatt plant "
+             "will be built after Corvid Energy closed a $120m funding round on Thursday."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+    # the plan alone, with no deed told, is another moment than the deed
+    plan = "Corvid Energy will build a 50 MW / 200 MWh battery in Otago, New Zealand."
+    assert _groups(extractor, rules, [texts[0], plan]) == [[0], [1]]
