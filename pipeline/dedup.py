@@ -737,8 +737,9 @@ class Deduplicator:
                     and a.event not in (None, "other") and a.event == b.event):
                 # else, where one text names no party to go by: the same place or project
                 # name and the same event, worded alike, and no other project named
+                named_a, named_b = self._named_not_placed(a), self._named_not_placed(b)
                 if (a.parties and b.parties) or not ((same_place or same_project) and same_event) \
-                        or a.projects and b.projects and not same_project:
+                        or named_a and named_b and not _meet(named_a, named_b):
                     return None
                 cutoff = self.s.fact_merge_place_text_score
         elif not (same_place or same_name or parties):
@@ -819,6 +820,12 @@ class Deduplicator:
                 if town_side.town_regions is not None or self._one_template(a, b):
                     return "place"
         return None
+
+    def _named_not_placed(self, f: Facts) -> tuple[str, ...]:
+        """The project names a text gives that are not its places ("Ebony", not "the Texas
+        battery")."""
+        places = set(_folded((*f.towns, *f.regions, *f.landmarks)))
+        return tuple(n for n in f.projects if fold(self._place(n)) not in places)
 
     @staticmethod
     def _plan_after_deed(a: Facts, b: Facts) -> bool:

@@ -931,3 +931,12 @@ def test_dedup_plan_told_after_the_others_deed_is_one_story(extractor, rules):
     # the plan alone, with no deed told, is another moment than the deed
     plan = "Corvid Energy will build a 50 MW / 200 MWh battery in Otago, New Zealand."
     assert _groups(extractor, rules, [texts[0], plan]) == [[0], [1]]
+
+
+def test_dedup_a_project_named_by_its_place_is_no_other_project(extractor, rules):
+    # "the Texas battery" names the place, not another project than "the Kelso battery"
+    texts = ["Corvid Energy has closed $250 million of financing for the Kelso battery, a "
+             "150 MW / 300 MWh system in Comal County, Texas.",
+             "... lenders have closed the financing of the Texas battery, which lies near New "
+             "Braunfels in Comal ..."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
