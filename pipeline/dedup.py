@@ -664,7 +664,7 @@ class Deduplicator:
         # a thin text names a party and an event and little else ("EDL broke ground on its first
         # battery"): the party (or its initials) at the event; a block too common to pair is
         # dropped by fact_block_size
-        keys.extend(("party-event", p, *event) for p in parties + heads if event and f.site_ordinals)
+        keys.extend(("party-event", p, *event) for p in parties + heads if event)
         keys.extend(("name", n) for n in (*f.names, *_party_heads(f.parties)))
         if len(parties) >= 2 and f.event:
             keys.append(("parties", tuple(parties), self._event_group(f.event)))
@@ -713,35 +713,9 @@ class Deduplicator:
                           and self._same_event(a.event, b.event))
         cutoff = self.s.fact_merge_text_score
         if capacity is None:
-            # no capacity to compare: the same parties at the same event, and two parties or
-            # else the very same event and the same place or project name, or a compatible
-            # event ("connected", "in service") at the same site town (an event one side does
-            # not state is no evidence: "completed" and "started construction" of one project
-            # read alike)
-            same_project = _meet(a.projects, b.projects)
-            if not (parties and not _parties_each_lack(a.parties, b.parties)
-                    and (same_event and (min(len(a.parties), len(b.parties)) >= 2
-                                         or (a.event == b.event or same_project)
-                                         and (same_place or same_name
-                                              or _meet(a.countries, b.countries))
-                                         or _meet(a.towns, b.towns))
-                         # one party's named project, where one text states no event
-                         # and no size the other's sizes lack
-                         or same_project and not (a.event and b.event)
-                         and (not (a.sizes and b.sizes) or self._sizes_meet(a, b))
-                         # two parties in common at one place, where one text states no event
-                         or not (a.event and b.event) and (same_place or same_name)
-                         and _shared_parties(a.parties, b.parties) >= 2)
-                    # one text names no party: its named project, at the same place and event
-                    or not (a.parties and b.parties) and same_project and same_place
-                    and a.event not in (None, "other") and a.event == b.event):
-                # else, where one text names no party to go by: the same place or project
-                # name and the same event, worded alike, and no other project named
-                named_a, named_b = self._named_not_placed(a), self._named_not_placed(b)
-                if (a.parties and b.parties) or not ((same_place or same_project) and same_event) \
-                        or named_a and named_b and not _meet(named_a, named_b):
-                    return None
-                cutoff = self.s.fact_merge_place_text_score
+            cutoff = self._cutoff_without_size(a, b, parties, same_event, same_place, same_name)
+            if cutoff is None:
+                return None
         elif not (same_place or same_name or parties):
             # only a number and a country in common, or a size too precise to meet by chance
             # ("616 MW / 2,464 MWh", where one outlet names neither party nor place): the same
@@ -819,6 +793,44 @@ class Deduplicator:
                     continue
                 if town_side.town_regions is not None or self._one_template(a, b):
                     return "place"
+        return None
+
+    def _cutoff_without_size(self, a: Facts, b: Facts, parties: bool, same_event: bool,
+                             same_place: bool, same_name: bool) -> float | None:
+        """The wording score two texts whose sizes cannot be compared need, given the facts
+        they share, or None when those facts are too few.
+
+        The same parties at the same event, and two parties or else the very same event and
+        the same place, project name or country, or a compatible event ("connected", "in
+        service") at the same site town; one party's named project where one text states no
+        event (an event one side does not state is no evidence: "completed" and "started
+        construction" of one project read alike); two parties at one place where one text
+        states no event; a text that names no party: the same place or project name at the
+        same event (closer wording); a thin text that states neither size nor place: one
+        party at the very same event, no other name (closer wording still)."""
+        same_project = _meet(a.projects, b.projects)
+        if (parties and not _parties_each_lack(a.parties, b.parties)
+                and (same_event and (min(len(a.parties), len(b.parties)) >= 2
+                                     or (a.event == b.event or same_project)
+                                     and (same_place or same_name or _meet(a.countries, b.countries))
+                                     or _meet(a.towns, b.towns))
+                     or same_project and not (a.event and b.event)
+                     and (not (a.sizes and b.sizes) or self._sizes_meet(a, b))
+                     or not (a.event and b.event) and (same_place or same_name)
+                     and _shared_parties(a.parties, b.parties) >= 2)
+                or not (a.parties and b.parties) and same_project and same_place
+                and a.event not in (None, "other") and a.event == b.event):
+            return self.s.fact_merge_text_score
+        if not (a.parties and b.parties):
+            named_a, named_b = self._named_not_placed(a), self._named_not_placed(b)
+            if (same_place or same_project) and same_event \
+                    and not (named_a and named_b and not _meet(named_a, named_b)):
+                return self.s.fact_merge_place_text_score
+            return None
+        if (parties and not _parties_each_lack(a.parties, b.parties) and a.event == b.event
+                and a.event != "other" and (same_name or not (a.names and b.names))
+                and any(not (f.sizes or f.towns or f.regions) for f in (a, b))):
+            return self.s.fact_merge_party_event_text_score
         return None
 
     def _named_not_placed(self, f: Facts) -> tuple[str, ...]:

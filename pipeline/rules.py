@@ -56,6 +56,7 @@ class DedupSettings(Strict):
     fact_merge_text_score: float = Field(ge=0, le=100)
     fact_merge_country_text_score: float = Field(ge=0, le=100)
     fact_merge_place_text_score: float = Field(ge=0, le=100)
+    fact_merge_party_event_text_score: float = Field(ge=0, le=100)
     template_text_score: float = Field(ge=0, le=100)
     event_template_text_score: float = Field(ge=0, le=100)
     event_template_min_words: int = Field(ge=1)

@@ -940,3 +940,12 @@ def test_dedup_a_project_named_by_its_place_is_no_other_project(extractor, rules
              "... lenders have closed the financing of the Texas battery, which lies near New "
              "Braunfels in Comal ..."]
     assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+def test_dedup_thin_text_with_one_party_at_the_same_event_merges_only_when_worded_alike(extractor, rules):
+    full = ("Fluence has signed a supply agreement with AGL for a 250 MW / 1,000 MWh battery at "
+            "Tomago in New South Wales, the company said on Monday.")
+    alike = "Fluence signs supply agreement for four-hour battery, the company said on Monday"
+    other = "Fluence signs agreement on grid software services for data centres"
+    assert _groups(extractor, rules, [full, alike]) == [[0, 1]]
+    assert _groups(extractor, rules, [full, other]) == [[0], [1]]
