@@ -956,6 +956,8 @@ class Deduplicator:
         for p in self.name_patterns:
             for m in p.finditer(x.text):
                 first, _, rest = m.group("name").partition(" ")
+                if not rest and first in self.demonym_forms:
+                    continue  # "a Scottish battery" names no project
                 # "the Dutch Leopard battery" is the Leopard battery
                 name = (rest if rest and first in self.demonym_forms else m.group("name")).casefold()
                 if not set(name.split()) & party_words:

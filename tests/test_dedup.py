@@ -772,6 +772,7 @@ def test_dedup_project_named_by_the_province_the_other_text_names(rules):
 @pytest.mark.parametrize("text, names", [
     ("Giga Power closes €400m for Dutch Leopard battery", {"leopard"}),
     ("Kazmunai breaks ground on Mirny wind-and-battery project", {"mirny"}),
+    ("Corvid Energy breaks ground on 1GWh Scottish battery", set()),
 ])
 def test_dedup_project_names_without_demonyms_and_with_hybrid_words(text, names, extract, rules):
     assert set(Deduplicator(rules).facts_of(extract(text)).projects) == names
