@@ -229,6 +229,7 @@ class Deduplicator:
         self.role_slots = {role: "|".join(slot) for slot in self.s.role_slots for role in slot}
         kinds = set(self.s.bystander_types)
         self.bystanders = frozenset(o.name.casefold() for o in rules.organizations if o.type in kinds)
+        self.groups = _org_groups(rules.organizations)
         # a text cut with "..." (normalise.toml truncation marks) may have lost its event words
         self.truncation_marks = [p.regex for p in rules["normalise"].patterns
                                  if p.label in ("truncation_start", "truncation_end")]
@@ -481,7 +482,8 @@ class Deduplicator:
                                       *self._bracketed_acronyms(x.text, o.end))),
                               # a role no cue gave is a guess, no slot a rival could fill
                               "other" if o.rule.endswith(UNPLACED_FIRM) else o.role,
-                              o.name.casefold() in self.bystanders, self._core(o.name))
+                              o.name.casefold() in self.bystanders, self._core(o.name),
+                              self.groups.get(o.name.casefold(), ""))
                         for o in x.organizations if o.name.strip()
                         and not any(p.search(o.name) for p in self.not_party_patterns))
         project = [p for p in x.locations if p.is_project]
@@ -637,6 +639,8 @@ class Deduplicator:
         heads = sorted({p.words[:1] for p in f.parties if len(p.words) > 1} - set(parties))
         # and by its initials: "GUVNL" and "Gujarat Urja Vikas Nigam Limited" are one party
         heads += sorted({(i,) for p in f.parties for i in p.initials} - set(parties) - set(heads))
+        # and by its group: "Florida Power & Light" and "NextEra Energy" are one party
+        heads += sorted({("group:" + p.group,) for p in f.parties if p.group})
         anchors = ([("country", c) for c in f.countries] + [("party", p) for p in parties]
                    + [("place", p) for p in places] + [("name", n) for n in f.names]
                    + [("party", h) for h in heads] + [("round", r) for r in f.rounds])
@@ -1037,6 +1041,7 @@ class Party:
     role: str
     bystander: bool = False  # a regulator or grid operator (settings: bystander_types)
     core: str = ""  # the one word left without generic trailing words ("doral": Doral Energy)
+    group: str = ""  # the gazetteer id of its group's head, for a firm with a parent or a unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -1270,14 +1275,30 @@ def _meet(a: Sequence[str], b: Sequence[str]) -> bool:
     return any(v in b for v in a)
 
 
+def _org_groups(orgs) -> dict[str, str]:
+    """Canonical name (case-folded) -> the id of its group's head, for every gazetteer firm
+    with a parent or a unit (organizations.jsonl `parent`)."""
+    parent = {o.id: o.parent for o in orgs}
+
+    def head(i: str) -> str:
+        seen = set()
+        while parent.get(i) and i not in seen:  # the rules loader refuses cycles; stop anyway
+            seen.add(i)
+            i = parent[i]
+        return i
+
+    family = {o.id for o in orgs if o.parent} | {o.parent for o in orgs if o.parent}
+    return {o.name.casefold(): head(o.id) for o in orgs if o.id in family}
+
+
 def _same_party(a: Party, b: Party) -> bool:
     """One name is the other's leading words ("Harmony", "Harmony Energy"; not "China Huadian"
     and "China Datang"), both leave the same word without their generic trailing words ("Doral
     Energy", "Doral Group": `core`), or one is the other's acronym ("SEC", "Saudi Electricity
     Company") or contraction ("Taipower", "Taiwan Power Co")."""
     n = min(len(a.words), len(b.words))
-    if a.words[:n] == b.words[:n] or (a.core and a.core == b.core):
-        return True
+    if a.words[:n] == b.words[:n] or (a.core and a.core == b.core) or (a.group and a.group == b.group):
+        return True  # (or one group's firms: "Florida Power & Light", NextEra's utility)
     for short, long_ in ((a, b), (b, a)):
         if len(short.words) == 1 and len(long_.words) >= 2 and (
                 short.words[0] in long_.initials or _contraction(short.words[0], long_.words)):

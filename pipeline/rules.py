@@ -173,6 +173,7 @@ class OrgEntry(Strict):
     type: Literal["cell_maker", "integrator", "inverter_maker", "developer", "utility",
                   "grid_operator", "epc", "investor", "manufacturer", "automaker", "agency",
                   "news_agency", "trader", "other"]
+    parent: str | None = None  # the id of the group it belongs to ("fpl" -> "nextera-energy")
 
 
 class PlaceEntry(Strict):
@@ -343,6 +344,7 @@ def load_rules(root: str | Path | None = None) -> Rules:
             if compiled is not None:
                 patterns[name] = compiled
     orgs = _load_jsonl(root / "organizations.jsonl", OrgEntry, problems, unique=("name", "aliases"))
+    _check_parents(root / "organizations.jsonl", orgs, problems)
     places = _load_jsonl(root / "places.jsonl", PlaceEntry, problems, unique=("aliases",))
     demonyms = _load_jsonl(root / "demonyms.jsonl", DemonymEntry, problems, unique=("forms",))
     if units is not None:
@@ -358,6 +360,38 @@ def load_rules(root: str | Path | None = None) -> Rules:
 
 
 # ---------------------------------------------------------------- helpers
+def _check_parents(path: Path, orgs: list[OrgEntry], problems: list[str]) -> None:
+    """Every parent is an id of the file, and no organisation is its own ancestor."""
+    by_id = {o.id: o for o in orgs}
+    if not any(o.parent for o in orgs):
+        return
+    line = _jsonl_lines(path)
+    for o in orgs:
+        if o.parent is None:
+            continue
+        if o.parent not in by_id:
+            problems.append(f"{path}:{line.get(o.id, '?')}: parent: no organisation has the id {o.parent!r}")
+            continue
+        seen, up = {o.id}, o.parent
+        while up is not None:
+            if up in seen:
+                problems.append(f"{path}:{line.get(o.id, '?')}: parent: {o.id!r} is its own ancestor")
+                break
+            seen.add(up)
+            up = by_id[up].parent if up in by_id else None
+
+
+def _jsonl_lines(path: Path) -> dict[str, int]:
+    """id -> line number of a JSONL rules file, for messages."""
+    out = {}
+    for no, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            out.setdefault(json.loads(raw).get("id"), no)
+        except (ValueError, AttributeError):
+            continue
+    return out
+
+
 def _load_toml_model(path: Path, model: type[BaseModel], problems: list[str]):
     if not path.is_file():
         problems.append(f"{path}: missing rules file")

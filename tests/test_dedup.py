@@ -9,13 +9,14 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import ROOT
 from pipeline.batch import process
-from pipeline.dedup import (Deduplicator, Facts, Party, UnionFind, _initials, _parties_clash, _same_party,
+from pipeline.dedup import (Deduplicator, Facts, Party, UnionFind, _initials, _org_groups,
+                            _parties_clash, _same_party,
                             announcement_id, bloom_mask,
                             keys_conflict, may_agree, stable_hash)
 from pipeline.errors import RulesError
 from pipeline.ingest import snippet_id
 from pipeline.records import Snippet
-from pipeline.rules import load_rules
+from pipeline.rules import OrgEntry, load_rules
 
 
 def _snips(extractor, texts):
@@ -950,3 +951,16 @@ def test_dedup_thin_text_with_one_party_at_the_same_event_merges_only_when_worde
     other = "Fluence signs agreement on grid software services for data centres"
     assert _groups(extractor, rules, [full, alike]) == [[0, 1]]
     assert _groups(extractor, rules, [full, other]) == [[0], [1]]
+
+
+def test_dedup_firms_of_one_group_are_one_party():
+    orgs = [OrgEntry(id="kelso", name="Kelso Holdings", type="utility"),
+            OrgEntry(id="kelso-grid", name="Kelso Grid", type="utility", parent="kelso"),
+            OrgEntry(id="kelso-storage", name="Marlow Storage", type="developer", parent="kelso-grid"),
+            OrgEntry(id="tarrow", name="Tarrow Power", type="developer")]
+    groups = _org_groups(orgs)
+    assert groups == {"kelso holdings": "kelso", "kelso grid": "kelso", "marlow storage": "kelso"}
+    unit = Party(("marlow", "storage"), (), "developer", group=groups["marlow storage"])
+    head = Party(("kelso", "holdings"), (), "owner", group=groups["kelso holdings"])
+    other = Party(("tarrow", "power"), (), "developer")
+    assert _same_party(unit, head) and not _same_party(unit, other)

@@ -65,6 +65,20 @@ def test_rules_jsonl_errors_report_every_bad_line(rules_copy):
     assert any(p.startswith(f"{f}:{n + 3}: type") for p in problems)
 
 
+def test_rules_organisation_parent_must_exist_and_not_loop(rules_copy):
+    f = rules_copy / "organizations.jsonl"
+    good = f.read_text().splitlines()
+    n = len(good)
+    f.write_text("\n".join(good + [
+        '{"id": "kelso-a", "name": "Kelso A Power", "type": "developer", "parent": "kelso-b"}',
+        '{"id": "kelso-b", "name": "Kelso B Power", "type": "developer", "parent": "kelso-a"}',
+        '{"id": "kelso-c", "name": "Kelso C Power", "type": "developer", "parent": "nowhere"}']) + "\n")
+    problems = _problems(rules_copy)
+    assert any(p.startswith(f"{f}:{n + 1}: parent: 'kelso-a' is its own ancestor") for p in problems)
+    assert any(p.startswith(f"{f}:{n + 3}: parent: no organisation has the id 'nowhere'")
+               for p in problems), problems
+
+
 def test_rules_settings_errors_point_at_the_key(rules_copy):
     f = rules_copy / "settings.toml"
     text = f.read_text().replace("near_duplicate_score = 90.0", "near_duplicate_score = 190.0")
