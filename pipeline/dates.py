@@ -247,9 +247,8 @@ class DateExtractor:
         where = {"sentence": text[s0:s1], "prefix": text[s0:m.start()],
                  "before": text[max(0, m.start() - 80):m.start()],
                  "after": text[m.end():m.end() + 40]}
-        # Every window lies inside this stretch: a literal missing from it is in none of them.
-        hits = self._role_scanner.scan(text[min(s0, max(0, m.start() - 80)):max(s1, m.end() + 40)])
-        for _, rule in hits.among_items(self._role_items):
+        # Every window lies inside the text: a literal missing from it is in none of them.
+        for _, rule in self._role_scanner.among_items_in(text, self._role_items):
             if rule.labels and pattern.label not in rule.labels:
                 continue
             if rule.precisions and precision not in rule.precisions:

@@ -760,9 +760,9 @@ class EntityExtractor:
         s1 = len(text) if s1 < 0 else s1
         before, after = text[max(s0, a - 80):a], text[b:min(s1, b + 80)].removeprefix(".")
         best: tuple[float, str, str] | None = None
-        hits = self._role_scanner.scan(text[max(s0, a - 80):min(s1, b + 80)])  # both windows
         never = NEVER_ROLE.get(typ or "", frozenset())
-        for p, role, where in hits.among_items(self.role_cues):
+        # both windows lie inside the text: a cue without its literals there is in neither
+        for p, role, where in self._role_scanner.among_items_in(text, self.role_cues):
             if role not in never and p.regex.search(before if where == "before" else after):
                 if p.weight >= 1:
                     return role, p.id, p.weight
@@ -1223,8 +1223,8 @@ class EntityExtractor:
 
     def _part(self, text: str, a: int, b: int, firm_follows: bool = False) -> tuple[str | None, str]:
         """The place's part in the story from the first home or market cue around it."""
-        hits = self._place_cue_scanner.scan(text[max(0, a - 60):b + 60])  # both windows
-        for p, label, where in hits.among_items(self.place_cues):
+        # both windows lie inside the text: a cue without its literals there is in neither
+        for p, label, where in self._place_cue_scanner.among_items_in(text, self.place_cues):
             if p.id.endswith("#possessive-before-firm") and not firm_follows:
                 continue
             window = text[max(0, a - 60):a] if where == "before" else text[b:b + 60]

@@ -49,6 +49,7 @@ class LiteralScanner:
             self._needs[p.id] = (*need(p.literals, p.literal_tests),
                                  tuple(need(b, t) for b, t in zip(p.branches, p.branch_tests)))
         self._lists: dict[int, tuple[Sequence[CompiledPattern], int, tuple]] = {}
+        self._kept_in: tuple[str, Sequence, list] | None = None
         self._automaton = None
         if groups:
             values: dict[str, int] = {}
@@ -67,6 +68,20 @@ class LiteralScanner:
         if self._automaton is not None:
             found = reduce(or_, map(_value, self._automaton.iter(folded)), 0)
         return Hits(self, folded, found)
+
+    def among_items_in(self, text: str, items: Sequence[tuple]) -> list[tuple]:
+        """`scan(text).among_items(items)`, kept for the next call with the same text object
+        and list: a stage that looks at several windows of one snippet asks this of the whole
+        snippet once. A pattern whose literals are missing from the text is missing from every
+        window of it, so the answer holds for each window; it may keep a pattern a window lacks
+        the literals of, which the caller's own search of the window then turns down (the
+        same result as a scan of each window, with one scan a snippet instead of two or three)."""
+        kept = self._kept_in
+        if kept is not None and kept[0] is text and kept[1] is items:
+            return kept[2]
+        out = self.scan(text).among_items(items)
+        self._kept_in = (text, items, out)  # holds the text: its id stays its own
+        return out
 
     def _entries(self, items: Sequence, first: bool = False) -> tuple:
         """(item, group mask, tests) for each pattern of a list (`first`: each item's first
