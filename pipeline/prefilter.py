@@ -49,7 +49,7 @@ class LiteralScanner:
             self._needs[p.id] = (*need(p.literals, p.literal_tests),
                                  tuple(need(b, t) for b, t in zip(p.branches, p.branch_tests)))
         self._lists: dict[int, tuple[Sequence[CompiledPattern], int, tuple]] = {}
-        self._kept_in: tuple[str, Sequence, list] | None = None
+        self._last: tuple[str, Hits] | None = None
         self._automaton = None
         self._all = (1 << len(groups)) - 1  # every group's bit: a scan finds some of them
         values: dict[str, int] = {}
@@ -77,19 +77,26 @@ class LiteralScanner:
                 found |= mask
         return Hits(self, folded, found)
 
+    def hits_of(self, text: str) -> Hits:
+        """`scan(text)`, kept for the next call with the same text object: one scan serves
+        every list a stage asks about one snippet."""
+        last = self._last
+        if last is None or last[0] is not text:
+            last = self._last = (text, self.scan(text))  # holds the text: its id stays its own
+        return last[1]
+
     def among_items_in(self, text: str, items: Sequence[tuple]) -> list[tuple]:
-        """`scan(text).among_items(items)`, kept for the next call with the same text object
+        """`hits_of(text).among_items(items)`, kept for the next call with the same text
         and list: a stage that looks at several windows of one snippet asks this of the whole
         snippet once. A pattern whose literals are missing from the text is missing from every
         window of it, so the answer holds for each window; it may keep a pattern a window lacks
         the literals of, which the caller's own search of the window then turns down (the
         same result as a scan of each window, with one scan a snippet instead of two or three)."""
-        kept = self._kept_in
-        if kept is not None and kept[0] is text and kept[1] is items:
-            return kept[2]
-        out = self.scan(text).among_items(items)
-        self._kept_in = (text, items, out)  # holds the text: its id stays its own
-        return out
+        hits = self.hits_of(text)
+        kept = hits._memo.get(id(items))
+        if kept is None or kept[0] is not items:
+            kept = hits._memo[id(items)] = (items, hits.among_items(items))
+        return kept[1]
 
     def _entries(self, items: Sequence, first: bool = False) -> tuple[tuple, tuple[int, ...]]:
         """(item, group mask, tests, alternatives) for each pattern of a list (`first`: each
@@ -113,10 +120,11 @@ _value = itemgetter(1)
 
 class Hits:
     """What one scan found; `among` keeps the patterns that can match the scanned text."""
-    __slots__ = ("_scanner", "folded", "_found")
+    __slots__ = ("_scanner", "folded", "_found", "_memo")
 
     def __init__(self, scanner: LiteralScanner, folded: str, found: int):
         self._scanner, self.folded, self._found = scanner, folded, found
+        self._memo: dict[int, tuple[Sequence, list]] = {}  # see LiteralScanner.among_items_in
 
     def allows(self, p: CompiledPattern) -> bool:
         """Whether the pattern's required literals are all there (a pattern the scanner was not
