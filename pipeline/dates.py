@@ -111,8 +111,8 @@ class DateExtractor:
         self.roles = self._role_rules(ps.patterns)
         self.not_after = ps.by_label("not_date:after")
         self.numeric = [p for p in self.candidates if p.label == "day_numeric"]
-        self._scanner = LiteralScanner(self.candidates)
-        self._role_scanner = LiteralScanner([r.pattern for r in self.roles])
+        # one literal scan of a snippet serves its candidates and its role rules
+        self._scanner = LiteralScanner([*self.candidates, *(r.pattern for r in self.roles)])
         self._role_items = [(r.pattern, r) for r in self.roles]  # for Hits.among_items
         self._parser = None  # dateparser's, built on the first absolute day date (see _parse_day)
         self._parse_day = lru_cache(maxsize=65536)(self._parse_day_uncached)
@@ -211,7 +211,7 @@ class DateExtractor:
     def _candidates(self, text: str, dropped: list[Dropped]) -> list[tuple[re.Match, CompiledPattern]]:
         taken: list[tuple[int, int]] = []
         found: list[tuple[re.Match, CompiledPattern]] = []
-        for pattern in self._scanner.scan(text).among(self.candidates):
+        for pattern in self._scanner.hits_of(text).among(self.candidates):
             for m in pattern.regex.finditer(text):
                 a, b = m.span()
                 if a == b or any(a < e and b > s for s, e in taken):
@@ -247,9 +247,8 @@ class DateExtractor:
         where = {"sentence": text[s0:s1], "prefix": text[s0:m.start()],
                  "before": text[max(0, m.start() - 80):m.start()],
                  "after": text[m.end():m.end() + 40]}
-        # Every window lies inside this stretch: a literal missing from it is in none of them.
-        hits = self._role_scanner.scan(text[min(s0, max(0, m.start() - 80)):max(s1, m.end() + 40)])
-        for _, rule in hits.among_items(self._role_items):
+        # Every window lies inside the text: a literal missing from it is in none of them.
+        for _, rule in self._scanner.among_items_in(text, self._role_items):
             if rule.labels and pattern.label not in rule.labels:
                 continue
             if rule.precisions and precision not in rule.precisions:

@@ -298,7 +298,6 @@ class EntityExtractor:
         self.legal = ent.by_label("legal_suffix")
         self.cues = [*ent.by_label("org_suffix"), *ent.by_label("descriptor_before"),
                      *ent.by_label("descriptor_after")]
-        self._cue_scanner = LiteralScanner(self.cues)
         self.not_org = [p for p in ent.by_label("not_org") if not p.note]
         self.place_around = [(p, p.note) for p in ent.by_label("not_org") if p.note in ("place_after", "place_before")]
         self.not_org_after = [p for p in ent.by_label("not_org") if p.note == "after"]
@@ -310,10 +309,11 @@ class EntityExtractor:
             if "project_text" in ent.fragments else None
         self.role_cues = [(p, p.label.split(":")[1], p.note or "before") for p in ent.patterns
                           if p.label and p.label.startswith("role:")]
-        self._role_scanner = LiteralScanner([p for p, _, _ in self.role_cues])
         self.place_cues = [(p, p.label, p.note or "before") for p in plc.patterns
                            if p.label in ("home", "market")]
-        self._place_cue_scanner = LiteralScanner([p for p, _, _ in self.place_cues])
+        # one literal scan of a snippet serves its organisation cues, role cues and place cues
+        self._scanner = LiteralScanner([*self.cues, *(p for p, _, _ in self.role_cues),
+                                        *(p for p, _, _ in self.place_cues)])
         self.not_place = plc.by_label("not_place")
         # Place-finding and project cues are named fragments of places.toml (its labels say
         # what a cue means for a place already found; these find one or mark it the project's).
@@ -501,7 +501,7 @@ class EntityExtractor:
             mentions.append((span.start_char, span.end_char, org.name,
                              f"organizations.jsonl#{org.id}", org.type))
         mentions = _longest(mentions)
-        for cue in self._cue_scanner.scan(text).among(self.cues):
+        for cue in self._scanner.hits_of(text).among(self.cues):
             for m in cue.regex.finditer(text):
                 for raw, a0 in self._split_parties(m.group("name"), m.start("name")):
                     mentions = self._cue_mention(text, raw, a0, a0 + len(raw), cue, mentions, dropped)
@@ -760,9 +760,9 @@ class EntityExtractor:
         s1 = len(text) if s1 < 0 else s1
         before, after = text[max(s0, a - 80):a], text[b:min(s1, b + 80)].removeprefix(".")
         best: tuple[float, str, str] | None = None
-        hits = self._role_scanner.scan(text[max(s0, a - 80):min(s1, b + 80)])  # both windows
         never = NEVER_ROLE.get(typ or "", frozenset())
-        for p, role, where in hits.among_items(self.role_cues):
+        # both windows lie inside the text: a cue without its literals there is in neither
+        for p, role, where in self._scanner.among_items_in(text, self.role_cues):
             if role not in never and p.regex.search(before if where == "before" else after):
                 if p.weight >= 1:
                     return role, p.id, p.weight
@@ -1223,8 +1223,8 @@ class EntityExtractor:
 
     def _part(self, text: str, a: int, b: int, firm_follows: bool = False) -> tuple[str | None, str]:
         """The place's part in the story from the first home or market cue around it."""
-        hits = self._place_cue_scanner.scan(text[max(0, a - 60):b + 60])  # both windows
-        for p, label, where in hits.among_items(self.place_cues):
+        # both windows lie inside the text: a cue without its literals there is in neither
+        for p, label, where in self._scanner.among_items_in(text, self.place_cues):
             if p.id.endswith("#possessive-before-firm") and not firm_follows:
                 continue
             window = text[max(0, a - 60):a] if where == "before" else text[b:b + 60]

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import reduce
-from operator import itemgetter, or_
+from itertools import compress
+from operator import itemgetter, not_, or_
 
 import ahocorasick
 
 from .rules import CompiledPattern, fold_case
 
 # Literals shorter than this are everywhere (spaces, digits, "a"): the automaton would report
-# them at almost every position, so their groups keep their own `in` test instead.
+# them at almost every position, so a scan looks for each such character once (`in`) instead.
 MIN_AUTOMATON_LITERAL = 2
 
 
@@ -30,18 +31,17 @@ class LiteralScanner:
     def __init__(self, patterns: Sequence[CompiledPattern]):
         # One bit a distinct group of literals; the automaton's value for a literal is the mask
         # of every group holding it, so a scan ORs together the groups that have a string in the
-        # text and a pattern's groups all hold when its mask is inside that.
+        # text and a pattern's groups all hold when its mask is inside that. A group's test
+        # (`literal_tests`, one a group) asks whether one of its strings is in the text, which
+        # is what its bit says: the bits replace the tests, and each short literal is looked
+        # for once a scan rather than once a pattern that needs it.
         groups: dict[tuple[str, ...], int] = {}
 
         def need(literals, literal_tests) -> tuple[int, tuple]:
             mask = 0
-            tests = []
-            for group, test in zip(literals, literal_tests):
-                if any(len(s) < MIN_AUTOMATON_LITERAL for s in group):
-                    tests.append(test)
-                    continue
+            for group, _ in zip(literals, literal_tests):
                 mask |= 1 << groups.setdefault(tuple(group), len(groups))
-            return mask, tuple(tests)
+            return mask, ()
 
         # pattern id -> (group mask, tests, the (group mask, tests) of each alternative)
         self._needs: dict[str, tuple[int, tuple, tuple]] = {}
@@ -49,12 +49,18 @@ class LiteralScanner:
             self._needs[p.id] = (*need(p.literals, p.literal_tests),
                                  tuple(need(b, t) for b, t in zip(p.branches, p.branch_tests)))
         self._lists: dict[int, tuple[Sequence[CompiledPattern], int, tuple]] = {}
+        self._last: tuple[str, Hits] | None = None
         self._automaton = None
-        if groups:
-            values: dict[str, int] = {}
-            for group, bit in groups.items():
-                for s in group:
-                    values[s] = values.get(s, 0) | 1 << bit
+        self._all = (1 << len(groups)) - 1  # every group's bit: a scan finds some of them
+        values: dict[str, int] = {}
+        short: dict[str, int] = {}  # a literal too short for the automaton -> its groups' mask
+        for group, bit in groups.items():
+            for s in group:
+                held = values if len(s) >= MIN_AUTOMATON_LITERAL else short
+                held[s] = held.get(s, 0) | 1 << bit
+        self._always = short.pop("", 0)  # the empty string is in every text
+        self._short = tuple(short.items())
+        if values:
             self._automaton = ahocorasick.Automaton()
             for s, value in values.items():
                 self._automaton.add_word(s, value)
@@ -63,21 +69,46 @@ class LiteralScanner:
     def scan(self, text: str) -> Hits:
         """One pass over the folded text: every literal of every pattern found in it."""
         folded = fold_case(text)
-        found = 0
+        found = self._always
         if self._automaton is not None:
-            found = reduce(or_, map(_value, self._automaton.iter(folded)), 0)
+            found |= reduce(or_, map(_value, self._automaton.iter(folded)), 0)
+        for s, mask in self._short:
+            if s in folded:
+                found |= mask
         return Hits(self, folded, found)
 
-    def _entries(self, items: Sequence, first: bool = False) -> tuple:
-        """(item, group mask, tests) for each pattern of a list (`first`: each item's first
-        element is the pattern), kept for the list's next `among`: a stage asks of the same few
-        lists for every snippet."""
+    def hits_of(self, text: str) -> Hits:
+        """`scan(text)`, kept for the next call with the same text object: one scan serves
+        every list a stage asks about one snippet."""
+        last = self._last
+        if last is None or last[0] is not text:
+            last = self._last = (text, self.scan(text))  # holds the text: its id stays its own
+        return last[1]
+
+    def among_items_in(self, text: str, items: Sequence[tuple]) -> list[tuple]:
+        """`hits_of(text).among_items(items)`, kept for the next call with the same text
+        and list: a stage that looks at several windows of one snippet asks this of the whole
+        snippet once. A pattern whose literals are missing from the text is missing from every
+        window of it, so the answer holds for each window; it may keep a pattern a window lacks
+        the literals of, which the caller's own search of the window then turns down (the
+        same result as a scan of each window, with one scan a snippet instead of two or three)."""
+        hits = self.hits_of(text)
+        kept = hits._memo.get(id(items))
+        if kept is None or kept[0] is not items:
+            kept = hits._memo[id(items)] = (items, hits.among_items(items))
+        return kept[1]
+
+    def _entries(self, items: Sequence, first: bool = False) -> tuple[tuple, tuple[int, ...]]:
+        """(item, group mask, tests, alternatives) for each pattern of a list (`first`: each
+        item's first element is the pattern), and the masks alone, kept for the list's next
+        `among`: a stage asks of the same few lists for every snippet."""
         kept = self._lists.get(id(items))
         if kept is not None and kept[0] is items and kept[1] == len(items):
             return kept[2]
         needs = self._needs
         entries = tuple((item, *needs.get(p.id, (0, (p.may_match,), ())))
                         for item in items for p in (item[0] if first else item,))
+        entries = (entries, tuple(e[1] for e in entries))
         if len(self._lists) >= 64:  # lists made anew for each call: keep no more than a few
             self._lists.clear()
         self._lists[id(items)] = (items, len(items), entries)
@@ -89,10 +120,11 @@ _value = itemgetter(1)
 
 class Hits:
     """What one scan found; `among` keeps the patterns that can match the scanned text."""
-    __slots__ = ("_scanner", "folded", "_found")
+    __slots__ = ("_scanner", "folded", "_found", "_memo")
 
     def __init__(self, scanner: LiteralScanner, folded: str, found: int):
         self._scanner, self.folded, self._found = scanner, folded, found
+        self._memo: dict[int, tuple[Sequence, list]] = {}  # see LiteralScanner.among_items_in
 
     def allows(self, p: CompiledPattern) -> bool:
         """Whether the pattern's required literals are all there (a pattern the scanner was not
@@ -118,17 +150,20 @@ class Hits:
         order."""
         return self._kept(self._scanner._entries(items, first=True))
 
-    def _kept(self, entries: tuple) -> list:
+    def _kept(self, entries: tuple[tuple, tuple[int, ...]]) -> list:
         found, folded = self._found, self.folded
+        entries, masks = entries
         out = []
-        for item, mask, tests, branches in entries:
-            if found & mask == mask:
-                for test in tests:
-                    if not test(folded):
-                        break
-                else:
-                    if not branches or _any_branch(branches, found, folded):
-                        out.append(item)
+        # a pattern's groups are all there when its mask has no bit outside `found`: the masks
+        # are tested in C (map and compress), the few patterns left one by one
+        missing = self._scanner._all ^ found  # positive: & on a negative int copies it first
+        for item, _, tests, branches in compress(entries, map(not_, map(missing.__and__, masks))):
+            for test in tests:
+                if not test(folded):
+                    break
+            else:
+                if not branches or _any_branch(branches, found, folded):
+                    out.append(item)
         return out
 
 

@@ -633,6 +633,8 @@ def fold_case(text: str) -> str:
     >>> fold_case("ENERGİSED ſtorage")
     'energised storage'
     """
+    if text.isascii():  # nothing to fix (every key of _CASE_FIXES is non-ASCII); translate
+        return text.lower()  # costs ~2 us on a 250-character text, isascii next to nothing
     return text.translate(_CASE_FIXES).lower()
 
 
