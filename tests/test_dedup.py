@@ -964,3 +964,12 @@ def test_dedup_firms_of_one_group_are_one_party():
     head = Party(("kelso", "holdings"), (), "owner", group=groups["kelso holdings"])
     other = Party(("tarrow", "power"), (), "developer")
     assert _same_party(unit, head) and not _same_party(unit, other)
+
+
+def test_dedup_a_firm_and_its_parent_tell_one_story(extractor, rules):
+    # organizations.jsonl: Florida Power & Light's parent is NextEra Energy
+    texts = ["Florida Power & Light has switched on a 409 MW battery in Parrish, Manatee County, "
+             "charged by the solar plant beside it.",
+             "NextEra Energy has switched on a 409-megawatt battery in Parrish, Florida, that stores "
+             "power from an adjacent solar plant."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
