@@ -272,6 +272,10 @@ CASES = [
      "financing", None),
     ("Corvid Energy will hand the trading of its Kelso battery to Mesa Power under a tolling deal.",
      "2025-04-10", "agreement", None),
+    ("Mesa Power taps Hithium for 400MWh Kelso battery", "2025-04-10", "order", None),
+    ("Corvid Energy chooses Fluence to supply Otago battery", "2025-04-10", "order", None),
+    ("Otago council chooses Kelso for the new library", "2025-04-10", None, None),
+    ("Tarrow Grid's 90MW battery goes online in Otago", "2025-04-10", "commercial_operation", None),
     # an outage a battery is built to prevent is no incident
     ("Tarrow Grid has begun building a 40 MW battery in Otago to reduce evening outages on the "
      "island grid.", "2025-04-10", "construction_start", None),
