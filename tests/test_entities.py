@@ -818,3 +818,14 @@ def test_entities_a_provinces_plant_is_no_firms(extract):
 
 def test_entities_a_cell_line_in_a_country_is_the_projects(extract):
     assert list(extract("Kestrel Cells starts sodium-ion cell line in Poland").countries) == ["PL"]
+
+
+# A country that acts on a plant in a headline is the project's ("Moldova signs for 400 MWh
+# battery"); one merely named beside a market is not.
+@pytest.mark.parametrize("text, countries", [
+    ("Moldova signs for 400 MWh battery with Tarrow Grid", ["MD"]),
+    ("Moldova awards 300 MW of battery storage in its first auction", ["MD"]),
+    ("Moldova launches subsidy for home batteries", []),
+])
+def test_entities_country_acting_on_a_plant_is_the_projects(extract, text, countries):
+    assert list(extract(text).countries) == countries

@@ -276,6 +276,9 @@ CASES = [
     ("Corvid Energy chooses Fluence to supply Otago battery", "2025-04-10", "order", None),
     ("Otago council chooses Kelso for the new library", "2025-04-10", None, None),
     ("Tarrow Grid's 90MW battery goes online in Otago", "2025-04-10", "commercial_operation", None),
+    ("Moldova awards 300 MW of battery storage in its first auction", "2025-04-10", "tender_award",
+     None),
+    ("Kelso Holdings awards bonuses to its staff", "2025-04-10", None, None),
     # an outage a battery is built to prevent is no incident
     ("Tarrow Grid has begun building a 40 MW battery in Otago to reduce evening outages on the "
      "island grid.", "2025-04-10", "construction_start", None),
