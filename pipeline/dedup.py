@@ -660,6 +660,9 @@ class Deduplicator:
                         # ("Taipower", "Taiwan Power Co."); a common size at a common event
                         # makes a block too large to pair anything, so this costs little
                         keys.extend((dim, bucket, "event", e) for e in event)
+                        # and alone when too precise to meet by chance (_distinctive_value)
+                        if _significant(value) >= self.s.distinctive_size_digits:
+                            keys.append((dim, bucket, "precise"))
         keys.extend(("party-place", p, q) for p in parties for q in places)
         keys.extend(("party-place", p, q, *event) for p in parties for q in places if event)
         keys.extend(("party-date", p, d) for p in parties for d in when)
@@ -724,7 +727,10 @@ class Deduplicator:
             # only a number and a country in common, or a size too precise to meet by chance
             # ("616 MW / 2,464 MWh", where one outlet names neither party nor place): the same
             # event and closer wording needed
-            if not (same_event and (_meet(a.countries, b.countries) or self._distinctive_size(a, b))):
+            if not (same_event and (_meet(a.countries, b.countries) or self._distinctive_size(a, b))
+                    # a headline value too precise to meet by chance ("548 MWh", "548,000
+                    # kWh"), the same exactly where one text tells no event
+                    or not (a.event and b.event) and self._distinctive_value(a, b)):
                 return None
             cutoff = self.s.fact_merge_country_text_score
         score = fuzz.token_set_ratio(_loose_text(a.text), _loose_text(b.text),
@@ -740,6 +746,16 @@ class Deduplicator:
         tol = self._tolerance(a, b)
         return (all(_values_agree(x, y, tol) for x, y in zip(a.headline, b.headline))
                 and max(_significant(v) for v in a.headline) >= self.s.distinctive_size_digits)
+
+    def _distinctive_value(self, a: Facts, b: Facts) -> bool:
+        """A power or an energy both headlines state, the same to capacity_tolerance, with
+        distinctive_size_digits significant digits or more (548 MWh; not 500 MWh)."""
+        if not (a.headline and b.headline) or a.approx or b.approx:
+            return False
+        return any(x is not None and y is not None and _values_agree(x, y, self.s.capacity_tolerance)
+                   and _significant(x) >= self.s.distinctive_size_digits
+                   and _significant(y) >= self.s.distinctive_size_digits
+                   for x, y in zip(a.headline, b.headline))
 
     def _event_group(self, event: str) -> str:
         """Events outlets use for the same moment share a group (settings: compatible_events)."""

@@ -973,3 +973,14 @@ def test_dedup_a_firm_and_its_parent_tell_one_story(extractor, rules):
              "NextEra Energy has switched on a 409-megawatt battery in Parrish, Florida, that stores "
              "power from an adjacent solar plant."]
     assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+def test_dedup_a_precise_size_alone_joins_a_thin_text(extractor, rules):
+    texts = ["Corvid Energy has switched on a 137 MW / 548 MWh battery at Kelso in Otago, New "
+             "Zealand, the largest on the South Island.",
+             "... a 548,000 kWh battery system, the South Island's largest ..."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+    # a round size is too common to tell one story by
+    round_size = [texts[0].replace("137 MW / 548 MWh", "125 MW / 500 MWh"),
+                  texts[1].replace("548,000", "500,000")]
+    assert _groups(extractor, rules, round_size) == [[0], [1]]
