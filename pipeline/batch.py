@@ -20,6 +20,7 @@ from . import io as pio
 from .dedup import Cluster, Deduplicator, Facts, announcement_id, similarity
 from .extraction import Extractor, build_extractor
 from .ingest import ingest
+from .normalise import build_normaliser
 from .records import Announcement, Extraction, Furniture, Reject, Snippet, SnippetLink
 from .rules import Rules, load_rules
 from .schema import (ANNOUNCEMENTS, REJECTS, SCHEMA_VERSION, SNIPPETS, announcement_row,
@@ -257,13 +258,33 @@ class Encoded:
     facts: Facts | None
 
 
-_WORKER: dict[str, Extractor | Deduplicator | None] = {}
+_WORKER: dict[str, Rules | Extractor | Deduplicator | None] = {}
+
+
+class ExtractorOnDemand:
+    """The main process's extractor in a run with workers: built at its first call only (a
+    level-1 pair whose facts must be compared, a batch too small to hand out), since the
+    workers extract everything else. The workers, forked before it exists, build their own
+    (0.4 s) while the main process reads the input and runs level 1, instead of waiting for
+    the main process to build one first.
+    Ingest needs only the normaliser, built at once (it is cheap)."""
+
+    def __init__(self, rules: Rules, model: bool):
+        self.rules, self.model = rules, model
+        self.normalise = build_normaliser(rules)
+        self._built: Extractor | None = None
+
+    def __call__(self, *args, **kwargs) -> Extraction:
+        if self._built is None:
+            self._built = build_extractor(self.rules, model=self.model)
+        return self._built(*args, **kwargs)
 
 
 def _worker_init(rules_root: str, model: bool, dedup: bool) -> None:
-    """Build the extractor once per worker, unless the worker was forked with it already."""
+    """Build the extractor once per worker, unless the worker was forked with it already
+    (from the rules it was forked with, if any: they need not be read again)."""
     if "x" not in _WORKER:
-        rules = load_rules(rules_root)
+        rules = _WORKER["rules"] if "rules" in _WORKER else load_rules(rules_root)
         _WORKER["x"] = build_extractor(rules, model=model)
         _WORKER["dd"] = Deduplicator(rules) if dedup else None
 
@@ -280,21 +301,30 @@ def _worker_encode(item: tuple[str, dt.date | None]) -> Encoded:
 
 
 @contextmanager
-def worker_pool(rules: Rules, extractor: Extractor, workers: int, dedup: bool = True):
+def worker_pool(rules: Rules, extractor: Extractor | ExtractorOnDemand, workers: int,
+                dedup: bool = True):
     """Extraction workers, started now: a run starts them before it reads any input, so a
     forked worker shares only the built extractor with the main process, not the snippets,
     clusters and facts that come later (and that would be copied page by page into every
-    worker as the main process touches them). Spawned workers build their own extractor.
-    Yields None for one worker: extraction then runs in the main process."""
+    worker as the main process touches them). Spawned workers, and every worker when the
+    extractor is an `ExtractorOnDemand` not built yet, build their own extractor; the pool is
+    then not waited for. Yields None for one worker: extraction then runs in the main process."""
     if workers <= 1:
         yield None
         return
-    _WORKER["x"], _WORKER["dd"] = extractor, Deduplicator(rules) if dedup else None
+    built = isinstance(extractor, Extractor)
+    if built:
+        _WORKER["x"], _WORKER["dd"] = extractor, Deduplicator(rules) if dedup else None
+    else:
+        _WORKER["rules"] = rules
+    model = extractor.model_name is not None if built else extractor.model
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                               initargs=(str(rules.root), extractor.model_name is not None, dedup))
+                               initargs=(str(rules.root), model, dedup))
     gc.freeze()  # the workers' collectors leave the inherited objects alone
     try:
-        pool.submit(int).result()  # a forking pool starts all its workers at the first task
+        started = pool.submit(int)  # a forking pool starts all its workers at the first task
+        if built:
+            started.result()
     finally:
         gc.unfreeze()
         _WORKER.clear()
@@ -389,7 +419,8 @@ def run(inputs: Iterable[str | Path], out: str | Path, *, rules: Rules | None = 
     out = Path(out)
     rules = rules or load_rules(rules_dir)
     pio.prepare_out(out, force)
-    extractor = build_extractor(rules, model=model)
+    extractor = (ExtractorOnDemand(rules, model) if engine != "dask" and workers > 1
+                 else build_extractor(rules, model=model))
 
     def gather():
         return _gather(inputs, out, rules, extractor, published, fresh, against)

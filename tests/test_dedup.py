@@ -561,6 +561,26 @@ def test_dedup_a_party_short_name_blocks_with_its_full_name(rules):
     assert list(dd._fact_pairs([a, b])) == [(0, 1)]
 
 
+def test_dedup_headline_filter_drops_only_pairs_conflict_vetoes(rules):
+    # fact_merge thins the candidate pairs in bulk: what goes must be a capacity conflict
+    dd = Deduplicator(rules)
+    facts = [_facts(headline=(100.0, 400.0), sizes=((100.0, 400.0),)),
+             _facts(headline=(100.0, 400.0), sizes=((100.0, 400.0),)),
+             _facts(headline=(120.0, 400.0), sizes=((120.0, 400.0),)),
+             _facts(headline=(101.0, 400.0), sizes=((101.0, 400.0),), approx=True),
+             _facts(headline=(None, 1400.0), sizes=((None, 1400.0),)),
+             _facts(headline=(380.0, 1416.0), sizes=((380.0, 1416.0),)),
+             _facts(headline=(40.0, 80.0), sizes=((40.0, 80.0),), phases=("added",)),
+             _facts()]
+    pairs = [(a, b) for a in range(len(facts)) for b in range(a + 1, len(facts))]
+    a, b = (np.array(side, dtype=np.int64) for side in zip(*pairs))
+    kept = set(zip(*(side.tolist() for side in dd._headlines_may_agree(facts)(a, b))))
+    assert kept == {(x, y) for x, y in pairs
+                    if dd._capacities_agree(facts[x], facts[y]) is not False
+                    or facts[x].phases or facts[y].phases}
+    assert {(0, 1), (4, 5), (0, 3), (0, 6), (0, 7)} <= kept and (0, 2) not in kept
+
+
 def test_dedup_news_told_in_second_place_is_no_event_conflict(extractor, rules):
     # the first text leads with the financial close and adds that construction is under way
     texts = ["Akaysha Energy has reached financial close on its 415 MW / 1,660 MWh battery in "

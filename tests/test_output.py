@@ -76,6 +76,28 @@ def test_output_workers_give_identical_content(tmp_path):
     assert all(ca[k].equals(cb[k]) for k in ca)
 
 
+def test_output_workers_build_their_own_extractor(tmp_path, monkeypatch):
+    # with workers the main process builds its extractor only if it extracts itself
+    import json
+    import pipeline.batch as batch
+    big = tmp_path / "big.jsonl"
+    texts = [l for f in sorted(SAMPLE.glob("*.txt")) for l in f.read_text().split("\n\n") if len(l) > 80]
+    with big.open("w") as fh:
+        for i in range(260):
+            fh.write(json.dumps({"id": f"r{i}", "text": texts[i % len(texts)] + f" Ref {i}."}) + "\n")
+    built = []
+    build = batch.build_extractor
+    monkeypatch.setattr(batch, "build_extractor", lambda *a, **k: built.append(1) or build(*a, **k))
+    pipeline.run([big], tmp_path / "c", workers=2, dedup=False)
+    assert built == []  # the workers' builds happen in their own processes
+    # with dedup, level 1 compares the facts of near duplicates ("... Ref 1.", "... Ref 2."):
+    # the main process builds its extractor for them, and the output stays the serial one
+    pipeline.run([big], tmp_path / "a", workers=1)
+    pipeline.run([big], tmp_path / "b", workers=2)
+    ca, cb = _content(tmp_path / "a"), _content(tmp_path / "b")
+    assert all(ca[k].equals(cb[k]) for k in ca)
+
+
 def test_library_extract():
     x = pipeline.extract("Sungrow will supply a 1 GWh LFP system to a project in Saudi Arabia.",
                          published="2025-06-01")
