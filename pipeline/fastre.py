@@ -37,9 +37,9 @@ try:
     import _sre
     from re import _compiler as _C, _parser as _P  # type: ignore[attr-defined]
     from re._constants import (ASSERT, ASSERT_NOT, AT, ATOMIC_GROUP, BRANCH, CATEGORY, IN,  # type: ignore
-                               INFO, LITERAL, MAX_REPEAT, MIN_REPEAT, NEGATE,
-                               POSSESSIVE_REPEAT, RANGE, SRE_FLAG_IGNORECASE, SRE_FLAG_LOCALE,
-                               SRE_FLAG_UNICODE, SRE_INFO_CHARSET, SUBPATTERN, SUCCESS)
+                               INFO, LITERAL, MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT, RANGE,
+                               SRE_FLAG_IGNORECASE, SRE_FLAG_LOCALE, SRE_FLAG_UNICODE,
+                               SRE_INFO_CHARSET, SUBPATTERN)
     _INTERNALS = True
 except ImportError:  # pragma: no cover - another Python's re
     _INTERNALS = False
