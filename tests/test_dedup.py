@@ -903,22 +903,35 @@ def test_dedup_named_project_at_one_place_and_event_without_a_party_merges(extra
                   "Savona is now in service, Enel said, adding 0.6 GWh of flexible capacity to the grid "
                   "in northern Italy."],
                  id="town_and_the_province_of_it_merge"),
+    # no size to compare: one party at the very same event in one country
+    pytest.param(["LG Energy Solution has opened its first sodium-ion cell line at its plant in "
+                  "Gdansk, Poland, with output of 4 GWh a year planned from 2027.",
+                  "LGES starts sodium-ion cell line in Poland"],
+                 id="thin_headline_one_party_one_event_one_country"),
+    # two parties in common at one place, where one text (a headline) states no event
+    pytest.param(["AGL has awarded Fluence a contract to build a 250 MW / 1,000 MWh battery at its "
+                  "Kelso substation in Otago, New Zealand.",
+                  "Fluence wins AGL battery contract in Otago"],
+                 id="thin_headline_two_parties_at_one_place"),
+    # a text that names no party: the project's name and the event
+    pytest.param(["Corvid Energy has switched on the 90 MW Kelso Ridge battery, the largest on New "
+                  "Zealand's South Island, the developer said on Monday.",
+                  "... the Kelso Ridge battery, the South Island's largest, has been switched on ..."],
+                 id="partyless_text_with_the_project_name_and_event"),
+    # "the Texas battery" names the place, not another project than "the Kelso battery"
+    pytest.param(["Corvid Energy has closed $250 million of financing for the Kelso battery, a "
+                  "150 MW / 300 MWh system in Comal County, Texas.",
+                  "... lenders have closed the financing of the Texas battery, which lies near New "
+                  "Braunfels in Comal ..."],
+                 id="project_named_by_its_place_is_no_other_project"),
+    # organizations.jsonl: Florida Power & Light's parent is NextEra Energy
+    pytest.param(["Florida Power & Light has switched on a 409 MW battery in Parrish, Manatee County, "
+                  "charged by the solar plant beside it.",
+                  "NextEra Energy has switched on a 409-megawatt battery in Parrish, Florida, that "
+                  "stores power from an adjacent solar plant."],
+                 id="a_firm_and_its_parent"),
 ])
 def test_dedup_rewordings_merge(texts, extractor, rules):
-    assert _groups(extractor, rules, texts) == [[0, 1]]
-
-
-@pytest.mark.parametrize("texts", [
-    # no size to compare: one party at the very same event in one country
-    ["LG Energy Solution has opened its first sodium-ion cell line at its plant in Gdansk, Poland, "
-     "with output of 4 GWh a year planned from 2027.",
-     "LGES starts sodium-ion cell line in Poland"],
-    # two parties in common at one place, where one text (a headline) states no event
-    ["AGL has awarded Fluence a contract to build a 250 MW / 1,000 MWh battery at its Kelso "
-     "substation in Otago, New Zealand.",
-     "Fluence wins AGL battery contract in Otago"],
-])
-def test_dedup_thin_headline_with_a_party_and_one_more_fact_merges(texts, extractor, rules):
     assert _groups(extractor, rules, texts) == [[0, 1]]
 
 
@@ -928,49 +941,48 @@ def test_dedup_one_party_at_one_event_in_two_countries_stays_apart(extractor, ru
     assert _groups(extractor, rules, texts) == [[0], [1]]
 
 
-def test_dedup_partyless_text_at_one_place_and_event_merges_only_when_worded_alike(extractor, rules):
-    full = ("Corvid Energy has switched on a battery energy storage system in Otago, New Zealand, "
-            "the first grid-scale battery on the island's southern grid, the developer said.")
-    alike = "New Zealand's first grid-scale battery storage system switched on in Otago"
-    other = "Otago's council switched on a new battery storage system at the city library."
-    assert _groups(extractor, rules, [full, alike]) == [[0, 1]]
-    assert _groups(extractor, rules, [full, other]) == [[0], [1]]
-
-
-def test_dedup_partyless_text_with_the_project_name_and_event_merges(extractor, rules):
-    texts = ["Corvid Energy has switched on the 90 MW Kelso Ridge battery, the largest on New "
-             "Zealand's South Island, the developer said on Monday.",
-             "... the Kelso Ridge battery, the South Island's largest, has been switched on ..."]
-    assert _groups(extractor, rules, texts) == [[0, 1]]
-
-
-def test_dedup_plan_told_after_the_others_deed_is_one_story(extractor, rules):
-    texts = ["Corvid Energy has secured $120 million to build a 50 MW / 200 MWh battery in Otago, "
-             "New Zealand, in a funding round led by two local banks.",
-             "Two local lenders are backing a four-hour Otago battery: the 50-megawatt plant "
-             "will be built after Corvid Energy closed a $120m funding round on Thursday."]
-    assert _groups(extractor, rules, texts) == [[0, 1]]
-    # the plan alone, with no deed told, is another moment than the deed
-    plan = "Corvid Energy will build a 50 MW / 200 MWh battery in Otago, New Zealand."
-    assert _groups(extractor, rules, [texts[0], plan]) == [[0], [1]]
-
-
-def test_dedup_a_project_named_by_its_place_is_no_other_project(extractor, rules):
-    # "the Texas battery" names the place, not another project than "the Kelso battery"
-    texts = ["Corvid Energy has closed $250 million of financing for the Kelso battery, a "
-             "150 MW / 300 MWh system in Comal County, Texas.",
-             "... lenders have closed the financing of the Texas battery, which lies near New "
-             "Braunfels in Comal ..."]
-    assert _groups(extractor, rules, texts) == [[0, 1]]
-
-
-def test_dedup_thin_text_with_one_party_at_the_same_event_merges_only_when_worded_alike(extractor, rules):
-    full = ("Fluence has signed a supply agreement with AGL for a 250 MW / 1,000 MWh battery at "
-            "Tomago in New South Wales, the company said on Monday.")
-    alike = "Fluence signs supply agreement for four-hour battery, the company said on Monday"
-    other = "Fluence signs agreement on grid software services for data centres"
-    assert _groups(extractor, rules, [full, alike]) == [[0, 1]]
-    assert _groups(extractor, rules, [full, other]) == [[0], [1]]
+# Thin evidence merges only with the words or the number that make it one story: each case is a
+# pair that merges and a pair on the same facts that stays apart.
+@pytest.mark.parametrize("merged, apart", [
+    # a text that names no party: the same place and event, worded alike
+    pytest.param(["Corvid Energy has switched on a battery energy storage system in Otago, New "
+                  "Zealand, the first grid-scale battery on the island's southern grid, the developer "
+                  "said.",
+                  "New Zealand's first grid-scale battery storage system switched on in Otago"],
+                 ["Corvid Energy has switched on a battery energy storage system in Otago, New "
+                  "Zealand, the first grid-scale battery on the island's southern grid, the developer "
+                  "said.",
+                  "Otago's council switched on a new battery storage system at the city library."],
+                 id="partyless_text_at_one_place_and_event"),
+    # a thin text (no size, no place): one party at the very same event, worded alike
+    pytest.param(["Fluence has signed a supply agreement with AGL for a 250 MW / 1,000 MWh battery at "
+                  "Tomago in New South Wales, the company said on Monday.",
+                  "Fluence signs supply agreement for four-hour battery, the company said on Monday"],
+                 ["Fluence has signed a supply agreement with AGL for a 250 MW / 1,000 MWh battery at "
+                  "Tomago in New South Wales, the company said on Monday.",
+                  "Fluence signs agreement on grid software services for data centres"],
+                 id="thin_text_with_one_party_at_the_same_event"),
+    # a precise size alone joins a thin text; a round size is too common to tell one story by
+    pytest.param(["Corvid Energy has switched on a 137 MW / 548 MWh battery at Kelso in Otago, New "
+                  "Zealand, the largest on the South Island.",
+                  "... a 548,000 kWh battery system, the South Island's largest ..."],
+                 ["Corvid Energy has switched on a 125 MW / 500 MWh battery at Kelso in Otago, New "
+                  "Zealand, the largest on the South Island.",
+                  "... a 500,000 kWh battery system, the South Island's largest ..."],
+                 id="precise_size_alone"),
+    # a plan told after the other text's deed is one moment; the plan alone is another
+    pytest.param(["Corvid Energy has secured $120 million to build a 50 MW / 200 MWh battery in "
+                  "Otago, New Zealand, in a funding round led by two local banks.",
+                  "Two local lenders are backing a four-hour Otago battery: the 50-megawatt plant "
+                  "will be built after Corvid Energy closed a $120m funding round on Thursday."],
+                 ["Corvid Energy has secured $120 million to build a 50 MW / 200 MWh battery in "
+                  "Otago, New Zealand, in a funding round led by two local banks.",
+                  "Corvid Energy will build a 50 MW / 200 MWh battery in Otago, New Zealand."],
+                 id="plan_told_after_the_others_deed"),
+])
+def test_dedup_thin_evidence_merges_only_with_its_words_or_number(merged, apart, extractor, rules):
+    assert _groups(extractor, rules, merged) == [[0, 1]]
+    assert _groups(extractor, rules, apart) == [[0], [1]]
 
 
 def test_dedup_firms_of_one_group_are_one_party():
@@ -984,23 +996,3 @@ def test_dedup_firms_of_one_group_are_one_party():
     head = Party(("kelso", "holdings"), (), "owner", group=groups["kelso holdings"])
     other = Party(("tarrow", "power"), (), "developer")
     assert _same_party(unit, head) and not _same_party(unit, other)
-
-
-def test_dedup_a_firm_and_its_parent_tell_one_story(extractor, rules):
-    # organizations.jsonl: Florida Power & Light's parent is NextEra Energy
-    texts = ["Florida Power & Light has switched on a 409 MW battery in Parrish, Manatee County, "
-             "charged by the solar plant beside it.",
-             "NextEra Energy has switched on a 409-megawatt battery in Parrish, Florida, that stores "
-             "power from an adjacent solar plant."]
-    assert _groups(extractor, rules, texts) == [[0, 1]]
-
-
-def test_dedup_a_precise_size_alone_joins_a_thin_text(extractor, rules):
-    texts = ["Corvid Energy has switched on a 137 MW / 548 MWh battery at Kelso in Otago, New "
-             "Zealand, the largest on the South Island.",
-             "... a 548,000 kWh battery system, the South Island's largest ..."]
-    assert _groups(extractor, rules, texts) == [[0, 1]]
-    # a round size is too common to tell one story by
-    round_size = [texts[0].replace("137 MW / 548 MWh", "125 MW / 500 MWh"),
-                  texts[1].replace("548,000", "500,000")]
-    assert _groups(extractor, rules, round_size) == [[0], [1]]
