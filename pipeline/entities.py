@@ -269,6 +269,9 @@ def area_names() -> frozenset[tuple[str, str]]:
     return frozenset((sub.country_code, fold(_sub_name(sub.name))) for sub in pycountry.subdivisions)
 
 
+PROVINCE_PLANT = "a province's or a county's plant, not a firm's"
+
+
 def _sub_name(name: str) -> str:
     return re.sub(r"\s*\[.*?\]|\s*\(.*?\)", "", name).strip()
 
@@ -646,7 +649,7 @@ class EntityExtractor:
             return "a place or its people, not an organisation", cue_id
         if cue_id.endswith("#possessive-facility-name") and any(
                 c.kind in ("admin1", "district") for c in self.minor_places.get(fold(name), ())):
-            return "a province's or a county's plant, not a firm's", cue_id  # "Fife's 300 MW site"
+            return PROVINCE_PLANT, cue_id  # "Fife's 300 MW site"
         for p in self.not_org_after:
             if p.regex.match(text[b:b + 80]):
                 return "the name of a plant, not of a party", p.id
@@ -794,6 +797,11 @@ class EntityExtractor:
                 f.surface = text[f.a:f.b]
         self._extend_to_longer_name(text, found)
         found += self._cue_places(text)
+        # a province's or a county's plant ("Fife's 300 MW site"): the area the organisation
+        # cues took for a firm is the project's place
+        found += [_Found(d.start, d.end, d.text, [c for c in self.minor_places.get(fold(d.text), ())
+                                                  if c.kind in ("admin1", "district")])
+                  for d in dropped if d.field == "organizations" and d.reason == PROVINCE_PLANT]
         # longest first, no overlaps, never inside an organisation's name
         found.sort(key=lambda f: (-(f.b - f.a), bool(f.cue), f.a))
         within = self.place_finders.get("find_within")

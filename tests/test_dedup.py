@@ -952,7 +952,8 @@ def test_dedup_one_party_at_one_event_in_two_countries_stays_apart(extractor, ru
                  ["Corvid Energy has switched on a battery energy storage system in Otago, New "
                   "Zealand, the first grid-scale battery on the island's southern grid, the developer "
                   "said.",
-                  "Otago's council switched on a new battery storage system at the city library."],
+                  "Volunteers at Otago's Dunedin library have switched on a small backup battery "
+                  "for its reading rooms."],
                  id="partyless_text_at_one_place_and_event"),
     # a thin text (no size, no place): one party at the very same event, worded alike
     pytest.param(["Fluence has signed a supply agreement with AGL for a 250 MW / 1,000 MWh battery at "

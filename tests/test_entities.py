@@ -829,3 +829,9 @@ def test_entities_a_cell_line_in_a_country_is_the_projects(extract):
 ])
 def test_entities_country_acting_on_a_plant_is_the_projects(extract, text, countries):
     assert list(extract(text).countries) == countries
+
+
+def test_entities_a_provinces_plant_names_the_province_as_the_place(extract):
+    x = extract("Work starts on Fife's four-hour, 300 MW storage site ...")
+    assert not x.organizations
+    assert [(p.name, p.country) for p in x.locations] == [("Fife", "GB")] and list(x.countries) == ["GB"]
