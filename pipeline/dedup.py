@@ -518,8 +518,7 @@ class Deduplicator:
             rounds=self._phases(x.text, self.round_patterns),
             names=_small({fold(n) for n in projects | {place(p.name) for p in places}}),
             projects=_small(fold(n) for n in projects), money=self._money(x.text),
-            deeds=_small(e.event for e in x.event_mentions if e.event != "other"
-                         and e.rule.rpartition("#")[2] not in self.plan_rules))
+            deeds=_small(e.event for e in x.event_mentions if self._is_deed(e)))
         return self.shared(facts) if share else facts
 
     def _core(self, name: str) -> str:
@@ -563,8 +562,11 @@ class Deduplicator:
         text may lead with a financial close and add that construction is under way, the
         weightier event that becomes its main one)."""
         return next((e.event for e in sorted(x.event_mentions, key=lambda e: e.start)
-                     if e.event != "other" and not getattr(e, "background", False)
-                     and e.rule.rpartition("#")[2] not in self.plan_rules), None)
+                     if self._is_deed(e) and not getattr(e, "background", False)), None)
+
+    def _is_deed(self, mention) -> bool:
+        """An event cue that tells something done: not `other`, not a plan pattern."""
+        return mention.event != "other" and mention.rule.rpartition("#")[2] not in self.plan_rules
 
     def _place_name(self, name: str) -> str:
         """A place's name without the word that says what kind of place it is: outlets add or

@@ -647,8 +647,7 @@ class EntityExtractor:
         if (name in self.places or name in self.demonyms or self._compass_place(name)
                 or name.endswith("s") and name[:-1] in self.demonyms):  # "Australians have ..."
             return "a place or its people, not an organisation", cue_id
-        if cue_id.endswith("#possessive-facility-name") and any(
-                c.kind in ("admin1", "district") for c in self.minor_places.get(fold(name), ())):
+        if cue_id.endswith("#possessive-facility-name") and self._areas_named(name):
             return PROVINCE_PLANT, cue_id  # "Fife's 300 MW site"
         for p in self.not_org_after:
             if p.regex.match(text[b:b + 80]):
@@ -682,6 +681,10 @@ class EntityExtractor:
             if p.regex.search(text[max(0, a - 20):a]) if where == "place_before" else p.regex.match(text[b:b + 30]):
                 return p.id
         return None
+
+    def _areas_named(self, name: str) -> list[PlaceCandidate]:
+        """The provinces and districts (small-place table) that bear the name."""
+        return [c for c in self.minor_places.get(fold(name), ()) if c.kind in ("admin1", "district")]
 
     def _currency_before(self, text: str, b: int) -> str | None:
         """The rule that reads the name ending at `b` as a currency code before an amount
@@ -799,8 +802,7 @@ class EntityExtractor:
         found += self._cue_places(text)
         # a province's or a county's plant ("Fife's 300 MW site"): the area the organisation
         # cues took for a firm is the project's place
-        found += [_Found(d.start, d.end, d.text, [c for c in self.minor_places.get(fold(d.text), ())
-                                                  if c.kind in ("admin1", "district")])
+        found += [_Found(d.start, d.end, d.text, self._areas_named(d.text))
                   for d in dropped if d.field == "organizations" and d.reason == PROVINCE_PLANT]
         # longest first, no overlaps, never inside an organisation's name
         found.sort(key=lambda f: (-(f.b - f.a), bool(f.cue), f.a))

@@ -363,22 +363,22 @@ def load_rules(root: str | Path | None = None) -> Rules:
 def _check_parents(path: Path, orgs: list[OrgEntry], problems: list[str]) -> None:
     """Every parent is an id of the file, and no organisation is its own ancestor."""
     by_id = {o.id: o for o in orgs}
-    if not any(o.parent for o in orgs):
-        return
-    line = _jsonl_lines(path)
+    found: list[tuple[str, str]] = []  # (id, problem): the file is read for line numbers only then
     for o in orgs:
         if o.parent is None:
             continue
         if o.parent not in by_id:
-            problems.append(f"{path}:{line.get(o.id, '?')}: parent: no organisation has the id {o.parent!r}")
+            found.append((o.id, f"no organisation has the id {o.parent!r}"))
             continue
         seen, up = {o.id}, o.parent
         while up is not None:
             if up in seen:
-                problems.append(f"{path}:{line.get(o.id, '?')}: parent: {o.id!r} is its own ancestor")
+                found.append((o.id, f"{o.id!r} is its own ancestor"))
                 break
             seen.add(up)
             up = by_id[up].parent if up in by_id else None
+    line = _jsonl_lines(path) if found else {}
+    problems += [f"{path}:{line.get(i, '?')}: parent: {why}" for i, why in found]
 
 
 def _jsonl_lines(path: Path) -> dict[str, int]:
