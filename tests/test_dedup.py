@@ -997,3 +997,17 @@ def test_dedup_firms_of_one_group_are_one_party():
     head = Party(("kelso", "holdings"), (), "owner", group=groups["kelso holdings"])
     other = Party(("tarrow", "power"), (), "developer")
     assert _same_party(unit, head) and not _same_party(unit, other)
+
+
+@pytest.mark.parametrize("texts,groups", [
+    # another outlet's headline leaves a middle phase unnamed: one story
+    (["Brightline Storage has closed $420 million of debt for the third phase of its Redmesa "
+      "solar-and-storage site in Arizona, adding a 200 MW / 800 MWh battery.",
+      "Brightline Storage secures $420m for 800 MWh Redmesa battery in Arizona"], [[0, 1]]),
+    # the same wording with and without the phase: two phases of one site
+    (["Brightline Storage broke ground in May on a 200 MW / 800 MWh battery at Redmesa, Arizona.",
+      "Brightline Storage broke ground in May on the third phase, another 200 MW / 800 MWh, of "
+      "its battery at Redmesa, Arizona."], [[0], [1]]),
+])
+def test_dedup_phase_one_text_leaves_unnamed(texts, groups, extractor, rules):
+    assert _groups(extractor, rules, texts) == groups
