@@ -292,6 +292,30 @@ CASES = [
     ("Nile Sun has signed loan agreements with two banks to fund a 500 MWh battery in Minya. The "
      "developer switched on a 200 MWh battery at another site last year.", "2025-04-10",
      "financing", None),
+    # headline forms of the common news verbs
+    ("Tarrow Grid opens Moldova's first grid-scale battery in Chisinau", "2025-04-10",
+     "commercial_operation", None),
+    ("Kelso Power opens tender for 300 MW of battery storage", "2025-04-10", "other", None),
+    ("... the 80 MWh storage system in the south of the island was opened by the minister on "
+     "Friday and will ...", "2025-04-12", "commercial_operation", "2025-04-11"),
+    ("Otago Super Battery reaches full operation near Dunedin", "2025-04-10",
+     "commercial_operation", None),
+    ("Otago's largest battery now online north of Dunedin", "2025-04-10", "commercial_operation",
+     None),
+    ("Mesa Power said the 100 MW plant at Kelso is running commercially.", "2025-04-10",
+     "commercial_operation", None),
+    ("Corvid Cells begins production at 20GWh storage cell plant in Arad", "2025-04-10",
+     "factory_opening", None),
+    ("Corvid Cells starts US production of LFP storage cells in Ohio", "2025-04-10",
+     "factory_opening", None),
+    ("... the Arad cell factory is now in production, Corvid said, with yearly capacity of ...",
+     "2025-04-10", "factory_opening", None),
+    ("Corvid Cells will start production at its Arad plant in 2027.", "2025-04-10",
+     "factory_opening", "2027"),
+    ("Andes Power has closed an estimated $640 million of construction and tax equity financing for "
+     "its Arequipa battery.", "2025-04-10", "financing", None),
+    ("Mesa Power will dispatch a 0.4 GWh Corvid battery under a tolling contract.", "2025-04-10",
+     "agreement", None),
 ]
 
 
