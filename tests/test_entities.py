@@ -230,6 +230,16 @@ def test_entities_county_region_or_state_abbreviation_names_the_country(extract,
     assert list(x.countries) == [country]
 
 
+@pytest.mark.parametrize("text, country", [
+    ("NZ's largest battery is now online north of Hamilton.", "NZ"),
+    ("A 35 MW battery in the N.Z. town of Kapuni was switched on.", "NZ"),
+])
+def test_entities_country_abbreviation_is_the_country_not_a_firm(extract, text, country):
+    x = extract(text)
+    assert list(x.countries) == [country]
+    assert not x.organizations
+
+
 # "X County" is how US counties are written: "Santa Barbara County" is California's, not the
 # Honduran department Santa Bárbara; a county of another country keeps its own ("Turkana County").
 @pytest.mark.parametrize("text, country", [
