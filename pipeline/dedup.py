@@ -598,9 +598,12 @@ class Deduplicator:
             rule = self._facts_agree(facts[a], facts[b])
             if not rule:
                 continue
-            # No chaining across a conflict: every member of one side must agree with the other's.
-            if any(self.conflict(facts[x], facts[y])
-                   for x in components.get(ra, (ra,)) for y in components.get(rb, (rb,))):
+            # No chaining across a conflict: every member of one side must agree with the other's,
+            # unless a third text of the two tells both sides' places or parties (_vouched).
+            side_a, side_b = components.get(ra, (ra,)), components.get(rb, (rb,))
+            if any((why := self.conflict(facts[x], facts[y]))
+                   and not self._vouched(why, facts[x], facts[y], [facts[z] for z in (*side_a, *side_b)])
+                   for x in side_a for y in side_b):
                 continue
             uf.union(a, b)
             components[uf.find(a)] = [*components.pop(ra, (ra,)), *components.pop(rb, (rb,))]
@@ -620,6 +623,24 @@ class Deduplicator:
             merged.append(c)
         merged.sort(key=lambda c: c.members[0])
         return merged
+
+    def _vouched(self, why: str, x: Facts, y: Facts, members: Sequence[Facts]) -> bool:
+        """A place or party conflict between two texts of one story that a third text settles:
+        it agrees with both and names the places (or the parties) of each ("the Waratah battery
+        on the Central Coast" and "the lines feeding Sydney", both in the full report). Never
+        two texts of one template: a report may name the firm's other site in passing."""
+        if why == "place":
+            def meets(z: Facts, f: Facts) -> bool:
+                return _meet(z.towns + z.landmarks, f.towns + f.landmarks)  # a province holds many
+        elif why == "parties":
+            def meets(z: Facts, f: Facts) -> bool:
+                return _parties_overlap(z.parties, f.parties)
+        else:
+            return False
+        if self._one_template(x, y):
+            return False  # the same wording around another place is another story
+        return any(z is not x and z is not y and meets(z, x) and meets(z, y)
+                   and not self.conflict(z, x) and not self.conflict(z, y) for z in members)
 
     def _fact_keys(self, f: Facts) -> list[tuple]:
         """Blocking keys; a merge needs one in common: a capacity value with a country, a

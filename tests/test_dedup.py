@@ -1011,3 +1011,32 @@ def test_dedup_firms_of_one_group_are_one_party():
 ])
 def test_dedup_phase_one_text_leaves_unnamed(texts, groups, extractor, rules):
     assert _groups(extractor, rules, texts) == groups
+
+
+def test_dedup_third_text_settles_a_place_conflict(extractor, rules):
+    texts = [
+        # the full report names the site and the towns its lines feed
+        "Corvid Energy said on Monday that its battery in Ballarat, Victoria, has entered full "
+        "commercial operation. The 300 MW / 1,200 MWh system will let more power flow to Geelong "
+        "and Bendigo at the evening peak.",
+        # a headline names the site
+        "Corvid Energy's battery in Ballarat, Victoria, enters commercial operation",
+        # a fragment names only the towns the lines feed
+        "... the 300-megawatt battery, owned by Corvid Energy, is now fully operational and will "
+        "protect the lines feeding Geelong and Bendigo ...",
+    ]
+    assert _groups(extractor, rules, texts) == [[0, 1, 2]]
+
+
+def test_dedup_a_report_naming_two_sites_joins_no_two_stories(extractor, rules):
+    texts = [
+        "Corvid Energy has begun commercial operation of its 200 MW / 400 MWh battery near "
+        "Ballarat, Victoria, which will help the grid operator keep the network stable.",
+        "Corvid Energy has begun commercial operation of its 200 MW / 400 MWh battery near "
+        "Bendigo, Victoria, which will help the grid operator cut the curtailment of wind farms.",
+        # the Ballarat story, naming the Bendigo site as the next one
+        "Corvid Energy has switched on its battery near Ballarat, a 200 MW / 400 MWh site, with "
+        "a further battery near Bendigo due later in the year.",
+    ]
+    groups = _groups(extractor, rules, texts)
+    assert not any(0 in g and 1 in g for g in groups)
