@@ -501,18 +501,19 @@ class Deduplicator:
                         if towns and all(p.admin1 for p in towns) else None)
         when = x.event_date
         projects = self._project_names(x)
+        cue = self._main_cue(x)
         facts = Facts(
             text=text if text == x.text else x.text,
             headline=(headline.power_mw, headline.energy_mwh) if headline else None,
             approx=any(c.qualifier != "exact" for c in x.capacities if c.kind != "factory_annual"),
-            sizes=sizes, factory=factory, event=x.event,
+            sizes=sizes, factory=factory, event=self._event_kind(x, cue),
             event_date=EventDate(when.value, when.precision) if when else None, parties=parties,
             countries=_small(x.countries), named_countries=named,
             towns=_small(place(p.name) for p in towns), regions=regions, town_regions=town_regions,
             districts=_small(place(p.name) for p in districts),
             area_towns=_small(place(p.name) for p in towns if (p.country, fold(p.name)) in area_names()),
             landmarks=_small(place(p.name) for p in landmarks),
-            planned=self._planned(x), lead_event=self._lead_event(x),
+            planned=cue in self.plan_rules, lead_event=self._lead_event(x),
             complete=not any(p.search(x.text) for p in self.truncation_marks),
             phases=self._phases(x.text), site_ordinals=self._phases(x.text, self.ordinal_patterns),
             rounds=self._phases(x.text, self.round_patterns),
@@ -547,15 +548,18 @@ class Deduplicator:
                   if (value := getattr(f, name)) is not None}
         return replace(f, parties=parties, **shared)
 
-    def _planned(self, x: Extraction) -> bool:
-        """The main event is only planned ("will be commissioned in 2026"): its cue is one of
-        the plan patterns (settings: plan_event_rules)."""
+    def _main_cue(self, x: Extraction) -> str | None:
+        """The events.toml id of the cue that gave the main event."""
         if not x.event:
-            return False
+            return None
         main = main_event(list(x.event_mentions), x.headline, len(x.text),
                           lead_end(self._grammar, x.text), self._lead_bonus)
-        return bool(main and main.event == x.event
-                    and main.rule.rpartition("#")[2] in self.plan_rules)
+        return main.rule.rpartition("#")[2] if main and main.event == x.event else None
+
+    def _event_kind(self, x: Extraction, cue: str | None) -> str | None:
+        """The event level 2 compares: the label, or the kind of story an `other` cue tells
+        (settings: event_kinds_by_rule; "acquired Kyon Energy" is an acquisition)."""
+        return self.s.event_kinds_by_rule.get(cue, x.event) if x.event == "other" else x.event
 
     def _lead_event(self, x: Extraction) -> str | None:
         """The event the text leads with: its first done cue outside a background clause (a

@@ -67,6 +67,7 @@ class DedupSettings(Strict):
     distinctive_size_digits: int = Field(ge=1)
     compatible_events: list[list[str]]
     plan_event_rules: list[str]
+    event_kinds_by_rule: dict[str, str] = {}
     role_slots: list[list[str]]
     bystander_types: list[str] = []
 
@@ -343,6 +344,8 @@ def load_rules(root: str | Path | None = None) -> Rules:
                                              check=not checked.is_set)
             if compiled is not None:
                 patterns[name] = compiled
+    if settings is not None and "events" in patterns:
+        _check_event_rule_ids(root / "settings.toml", settings, patterns["events"], problems)
     orgs = _load_jsonl(root / "organizations.jsonl", OrgEntry, problems, unique=("name", "aliases"))
     _check_parents(root / "organizations.jsonl", orgs, problems)
     places = _load_jsonl(root / "places.jsonl", PlaceEntry, problems, unique=("aliases",))
@@ -888,6 +891,21 @@ def _check_units(path: Path, units: UnitFile, problems: list[str]) -> None:
             if key in seen:
                 problems.append(f"{path}:{line}: alias {alias!r} already belongs to {seen[key]!r}")
             seen[key] = u.id
+
+
+def _check_event_rule_ids(path: Path, settings: "Settings", events: "PatternSet",
+                          problems: list[str]) -> None:
+    """The event cues settings name (plan_event_rules, event_kinds_by_rule) are events.toml
+    ids: a misspelt one would silently never apply."""
+    ids = {p.id.rpartition("#")[2] for p in events.patterns}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    d = settings.dedup
+    for key, named in (("plan_event_rules", d.plan_event_rules),
+                       ("event_kinds_by_rule", list(d.event_kinds_by_rule))):
+        line = next((i + 1 for i, l in enumerate(lines) if l.startswith(key)), 1)
+        for rule_id in named:
+            if rule_id not in ids:
+                problems.append(f"{path}:{line}: {key}: {rule_id!r} is no pattern id of events.toml")
 
 
 def _check_phase_words(path: Path, model: DedupFile, problems: list[str]) -> None:

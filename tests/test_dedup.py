@@ -1040,3 +1040,18 @@ def test_dedup_a_report_naming_two_sites_joins_no_two_stories(extractor, rules):
     ]
     groups = _groups(extractor, rules, texts)
     assert not any(0 in g and 1 in g for g in groups)
+
+
+@pytest.mark.parametrize("texts,groups", [
+    # one acquisition told by two outlets, no size in the headline
+    (["Kestrel Utilities has agreed to acquire Tarrow Storage, a Danish developer of battery "
+      "projects, for €120 million; Tarrow has a pipeline of 1.5 GW of battery projects.",
+      "Kestrel Utilities buys battery developer Tarrow Storage for €120m"], [[0, 1]]),
+    # the same two firms, another kind of story
+    (["Kestrel Utilities has agreed to acquire Tarrow Storage, a Danish developer of battery "
+      "projects, for €120 million.",
+      "Kestrel Utilities and Tarrow Storage unveiled a new battery design at a fair in Aarhus."],
+     [[0], [1]]),
+])
+def test_dedup_acquisition_is_one_kind_of_story(texts, groups, extractor, rules):
+    assert _groups(extractor, rules, texts) == groups

@@ -88,6 +88,20 @@ def test_rules_settings_errors_point_at_the_key(rules_copy):
     assert any(p.startswith(f"{f}:{line}:") for p in problems), problems
 
 
+def test_rules_settings_name_only_event_cues_that_exist(rules_copy):
+    f = rules_copy / "settings.toml"
+    text = f.read_text().replace('deal = "acquisition"', 'deals = "acquisition"')
+    text = text.replace('"approval-sought"', '"approval-asked"')
+    f.write_text(text)
+    lines = {key: next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith(key))
+             for key in ("event_kinds_by_rule", "plan_event_rules")}
+    problems = _problems(rules_copy)
+    assert f"{f}:{lines['event_kinds_by_rule']}: event_kinds_by_rule: 'deals' is no pattern id of " \
+        "events.toml" in problems, problems
+    assert f"{f}:{lines['plan_event_rules']}: plan_event_rules: 'approval-asked' is no pattern id " \
+        "of events.toml" in problems, problems
+
+
 def test_rules_missing_folder_and_file(tmp_path, rules_copy):
     assert "not found" in _problems(tmp_path / "nope")[0]
     (rules_copy / "units.toml").unlink()
