@@ -819,7 +819,7 @@ class Deduplicator:
         place. A fact one side does not state is no conflict."""
         if self._capacities_agree(a, b) is False:
             return "capacity"
-        if a.event and b.event and not self._plan_after_deed(a, b):
+        if a.event and b.event and not self._plan_after_deed(a, b) and not (a.planned and b.planned):
             if not self._same_event(a.event, b.event) \
                     and not (a.event == b.lead_event or b.event == a.lead_event):
                 return "event"  # unless one text leads with the other's news and adds a weightier event

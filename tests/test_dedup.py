@@ -1055,3 +1055,19 @@ def test_dedup_a_report_naming_two_sites_joins_no_two_stories(extractor, rules):
 ])
 def test_dedup_acquisition_is_one_kind_of_story(texts, groups, extractor, rules):
     assert _groups(extractor, rules, texts) == groups
+
+
+def test_dedup_two_plans_of_one_project_are_one_announcement(extractor, rules):
+    texts = ["Kestrel Power and the state grid company have announced a 2 GW solar park with a "
+             "6 GWh battery in Tarrow province, Chile, which is expected to be completed in 2028.",
+             "... the 6 GWh battery in Tarrow province will be built by Kestrel Power together with "
+             "the state grid company ..."]
+    assert _groups(extractor, rules, texts) == [[0, 1]]
+
+
+def test_dedup_two_plans_for_other_dates_stay_apart(extractor, rules):
+    texts = ["Kestrel Power will start building its 6 GWh battery in Tarrow province, Chile, in "
+             "March 2026, the company said.",
+             "Kestrel Power's 6 GWh battery in Tarrow province, Chile, is expected to be completed "
+             "in 2028, the company said."]
+    assert _groups(extractor, rules, texts) == [[0], [1]]
