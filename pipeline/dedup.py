@@ -201,6 +201,8 @@ class Deduplicator:
         self.ordinal_patterns = [p.regex for p in rules["dedup"].by_label("site_ordinal")]
         self.round_patterns = [p.regex for p in rules["dedup"].by_label("round")]
         self.name_patterns = [p.regex for p in rules["dedup"].by_label("project_name")]
+        self.name_word_patterns = [p.regex for p in rules["dedup"].by_label("name_word")]
+        self.common_words = rules.common_words
         self.demonym_forms = frozenset(f for d in rules.demonyms for f in d.forms)
         self.money_patterns = [p.regex for p in rules["dedup"].by_label("money")]
         self.money_scales = rules["dedup"].numbers
@@ -519,8 +521,18 @@ class Deduplicator:
             rounds=self._phases(x.text, self.round_patterns),
             names=_small({fold(n) for n in projects | {place(p.name) for p in places}}),
             projects=_small(fold(n) for n in projects), money=self._money(x.text),
-            deeds=_small(e.event for e in x.event_mentions if self._is_deed(e)))
+            deeds=_small(e.event for e in x.event_mentions if self._is_deed(e)),
+            name_words=self._name_words(x))
         return self.shared(facts) if share else facts
+
+    def _name_words(self, x: Extraction) -> tuple[str, ...]:
+        """Capitalised words inside a sentence that are no common English word and no word of
+        a party's or a place's name (dedup.toml name_word, common_words.txt): names the
+        gazetteers do not know, case- and accent-folded."""
+        known = {w for o in x.organizations for w in fold(o.name).split()}
+        known.update(w for p in x.locations for w in fold(p.text).split())
+        return _small(w for p in self.name_word_patterns for m in p.finditer(x.text)
+                      if (w := fold(m.group("word"))) not in self.common_words and w not in known)
 
     def _core(self, name: str) -> str:
         """The one word a firm's name leaves once its generic trailing words are off ("Doral
@@ -693,6 +705,7 @@ class Deduplicator:
         # dropped by fact_block_size
         keys.extend(("party-event", p, *event) for p in parties + heads if event)
         keys.extend(("name", n) for n in (*f.names, *_party_heads(f.parties)))
+        keys.extend(("word", w) for w in f.name_words)  # a name no gazetteer knows
         if len(parties) >= 2 and f.event:
             keys.append(("parties", tuple(parties), self._event_group(f.event)))
             # and without the bystanders one outlet adds ("... supporting grid operator Ukrenergo")
@@ -768,6 +781,9 @@ class Deduplicator:
         # "other" (a fire, a record) says nothing about which story it is
         same_event = bool(a.event and b.event and a.event != "other"
                           and self._same_event(a.event, b.event))
+        # a name no gazetteer knows, shared at the same event or where one text tells none
+        same_name = same_name or ((same_event or not (a.event and b.event))
+                                  and _meet(a.name_words, b.name_words))
         cutoff = self.s.fact_merge_text_score
         if capacity is None:
             cutoff = self._cutoff_without_size(a, b, parties, same_event, same_place, same_name)
@@ -1143,6 +1159,7 @@ class Facts:
     money: tuple[float, ...] = ()  # amounts of money stated, to three significant digits
     area_towns: tuple[str, ...] = ()  # towns that share their name with a province ("Aswan")
     deeds: tuple[str, ...] = ()  # every event the text tells as done, background included
+    name_words: tuple[str, ...] = ()  # capitalised words no gazetteer or common word list knows
 
 
 def _runs(postings: np.ndarray, shift: np.uint64) -> tuple[np.ndarray, np.ndarray]:

@@ -280,6 +280,7 @@ class Rules:
     organizations: tuple[OrgEntry, ...]
     places: tuple[PlaceEntry, ...]
     demonyms: tuple[DemonymEntry, ...]
+    common_words: frozenset[str] = frozenset()  # common_words.txt: lower-case English words
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> PatternSet:
@@ -304,7 +305,7 @@ ALLOWED_LABELS: dict[str, frozenset[str] | None] = {
     "places": frozenset({"home", "market", "not_place"}),
     "technologies": frozenset(TECHNOLOGIES),
     "events": frozenset(EVENTS) | {"later_step"},
-    "dedup": frozenset({"key_token", "phase", "round", "site_ordinal", "project_name", "landmark",
+    "dedup": frozenset({"key_token", "phase", "round", "site_ordinal", "project_name", "name_word", "landmark",
                        "not_party", "place_suffix", "district_cue", "acronym_after", "money"}),
     "grammar": frozenset({"sentence_end:events", "sentence_end:dates", "sentence_end:capacity",
                           "background", "relative", "clause_end", "clause_break:events",
@@ -350,6 +351,7 @@ def load_rules(root: str | Path | None = None) -> Rules:
     _check_parents(root / "organizations.jsonl", orgs, problems)
     places = _load_jsonl(root / "places.jsonl", PlaceEntry, problems, unique=("aliases",))
     demonyms = _load_jsonl(root / "demonyms.jsonl", DemonymEntry, problems, unique=("forms",))
+    common_words = _load_word_list(root / "common_words.txt", problems)
     if units is not None:
         _check_units(root / "units.toml", units, problems)
     if problems:
@@ -359,7 +361,7 @@ def load_rules(root: str | Path | None = None) -> Rules:
     patterns = _with_literals(patterns, digest_hex)
     return Rules(root=root, digest=digest_hex, settings=settings, units=units,
                  patterns=patterns, organizations=tuple(orgs), places=tuple(places),
-                 demonyms=tuple(demonyms))
+                 demonyms=tuple(demonyms), common_words=common_words)
 
 
 # ---------------------------------------------------------------- helpers
@@ -891,6 +893,23 @@ def _check_units(path: Path, units: UnitFile, problems: list[str]) -> None:
             if key in seen:
                 problems.append(f"{path}:{line}: alias {alias!r} already belongs to {seen[key]!r}")
             seen[key] = u.id
+
+
+def _load_word_list(path: Path, problems: list[str]) -> frozenset[str]:
+    """One lower-case word a line; lines starting with # are comments."""
+    if not path.is_file():
+        problems.append(f"{path}: missing rules file")
+        return frozenset()
+    words = set()
+    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        word = line.strip()
+        if not word or word.startswith("#"):
+            continue
+        if not (word.isalpha() and word.islower()):
+            problems.append(f"{path}:{no}: {word!r} must be one lower-case word (letters only)")
+            continue
+        words.add(word)
+    return frozenset(words)
 
 
 def _check_event_rule_ids(path: Path, settings: "Settings", events: "PatternSet",

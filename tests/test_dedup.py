@@ -1071,3 +1071,22 @@ def test_dedup_two_plans_for_other_dates_stay_apart(extractor, rules):
              "Kestrel Power's 6 GWh battery in Tarrow province, Chile, is expected to be completed "
              "in 2028, the company said."]
     assert _groups(extractor, rules, texts) == [[0], [1]]
+
+
+@pytest.mark.parametrize("other,merged", [
+    # a name no gazetteer knows, shared beside an agreeing size
+    ("The 600 MWh of batteries give Kelvarra a steady output after dark", True),
+    # another unknown name: nothing shared but the size
+    ("The 600 MWh of batteries give Tarrowin a steady output after dark", False),
+])
+def test_dedup_unknown_name_shared_is_a_name(other, merged, extractor, rules):
+    full = ("Corvid Energy has switched on the first stage of Kelvarra, its solar and storage "
+            "complex in northern Victoria, with 600 MWh of batteries now feeding the grid.")
+    assert (_groups(extractor, rules, [full, other]) == [[0, 1]]) is merged
+
+
+def test_dedup_name_words_skip_common_words_and_sentence_starts(extractor, rules):
+    dd = Deduplicator(rules)
+    x = extractor("Kelvarra grows. Corvid Energy said the Kelvarra and Tarrowin sites of the "
+                  "Battery Alliance in Victoria will run.")
+    assert dd.facts_of(x).name_words == ("kelvarra", "tarrowin")

@@ -102,6 +102,14 @@ def test_rules_settings_name_only_event_cues_that_exist(rules_copy):
         "of events.toml" in problems, problems
 
 
+def test_rules_common_words_are_lower_case_words(rules_copy):
+    f = rules_copy / "common_words.txt"
+    lines = f.read_text().splitlines()
+    lines.insert(7, "Battery")
+    f.write_text("\n".join(lines) + "\n")
+    assert f"{f}:8: 'Battery' must be one lower-case word (letters only)" in _problems(rules_copy)
+
+
 def test_rules_missing_folder_and_file(tmp_path, rules_copy):
     assert "not found" in _problems(tmp_path / "nope")[0]
     (rules_copy / "units.toml").unlink()
