@@ -712,8 +712,8 @@ class EntityExtractor:
         lead = re.match(r"(?:One|Some|Many|Most|Part|Several|Each|Both|All|Two|Three) of (?:the )?", name)
         if lead:  # "One of Japan's largest batteries"
             name, a = name[lead.end():], a + lead.end()
-        based = re.match(r"(?:\S+-(?:based|headquartered|owned|listed|registered)[ ])+", name)
-        if based:  # "US-based Atlas Renewable Energy": the base is not part of the name
+        based = re.match(r"(?:(?:[A-Z]\S*[ ]){0,2}\S+-(?:based|headquartered|owned|listed|registered)[ ])+", name)
+        if based:  # "US-based Atlas Renewable Energy", "New York-based X": the base is no part of the name
             name, a = name[based.end():], a + based.end()
         name = name.strip(" ,.")
         lead = re.match(r"(?:PT|P\.T\.|JSC|OJSC|PJSC|PAO|OAO)\.?[ ](?=[A-Z])", name)

@@ -845,3 +845,13 @@ def test_entities_a_provinces_plant_names_the_province_as_the_place(extract):
     x = extract("Work starts on Fife's four-hour, 300 MW storage site ...")
     assert not x.organizations
     assert [(p.name, p.country) for p in x.locations] == [("Fife", "GB")] and list(x.countries) == ["GB"]
+
+
+@pytest.mark.parametrize("text, org", [
+    ("The French major is taking over Munich-based Corvida and its 2 GW pipeline.", "Corvida"),
+    ("The New York-based Tarrow Storage unit will build the battery.", "Tarrow Storage"),
+    ("The system uses the maker's NMC-based Kelvin Max containers.", None),
+])
+def test_entities_place_based_descriptor_names_a_firm(extract, text, org):
+    names = [o.name for o in extract(text).organizations]
+    assert names == ([org] if org else [])
