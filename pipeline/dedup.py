@@ -925,11 +925,14 @@ class Deduplicator:
         places = set(_folded((*f.towns, *f.regions, *f.landmarks)))
         return tuple(n for n in f.projects if fold(self._place(n)) not in places)
 
-    @staticmethod
-    def _plan_after_deed(a: Facts, b: Facts) -> bool:
+    def _plan_after_deed(self, a: Facts, b: Facts) -> bool:
         """One text's main event is a plan that it tells as following the other's deed, done
-        ("will be built after Highview Power closed a £300m funding round"): one story."""
-        return any(x.planned and not y.planned and y.event in x.deeds for x, y in ((a, b), (b, a)))
+        ("will be built after Highview Power closed a £300m funding round"), or a plan told
+        alone beside the other's deal (settings deal_events: "signed an agreement for the
+        battery" and "the battery will be built from 2026"): one story."""
+        return any(x.planned and not y.planned
+                   and (y.event in x.deeds or not x.deeds and y.event in self.s.deal_events)
+                   for x, y in ((a, b), (b, a)))
 
     def _template_at_another_moment(self, a: Facts, b: Facts) -> bool:
         """Two complete texts worded alike (settings: event_template_text_score) that tell

@@ -1090,3 +1090,19 @@ def test_dedup_name_words_skip_common_words_and_sentence_starts(extractor, rules
     x = extractor("Kelvarra grows. Corvid Energy said the Kelvarra and Tarrowin sites of the "
                   "Battery Alliance in Victoria will run.")
     assert dd.facts_of(x).name_words == ("kelvarra", "tarrowin")
+
+
+@pytest.mark.parametrize("other,merged", [
+    # a plan told alone beside the deal made for it: one announcement
+    ("The 600 MWh battery in Ballarat, Victoria, will be built by Corvid Energy from next year, "
+     "with operation due in 2027.", True),
+    # a plan beside a construction start that has happened: two moments
+    ("Corvid Energy has broken ground on its 150 MW / 600 MWh battery in Ballarat, Victoria.", False),
+])
+def test_dedup_plan_beside_its_deal_is_one_story(other, merged, extractor, rules):
+    deal = ("Corvid Energy has signed an agreement with the state grid company for a 150 MW / "
+            "600 MWh battery in Ballarat, Victoria.")
+    plan = ("The 600 MWh battery in Ballarat, Victoria, will be built by Corvid Energy from next "
+            "year, with operation due in 2027.")
+    texts = [deal, other] if merged else [plan, other]
+    assert (_groups(extractor, rules, texts) == [[0, 1]]) is merged
