@@ -211,8 +211,9 @@ class DateExtractor:
     def _candidates(self, text: str, dropped: list[Dropped]) -> list[tuple[re.Match, CompiledPattern]]:
         taken: list[tuple[int, int]] = []
         found: list[tuple[re.Match, CompiledPattern]] = []
-        for pattern in self._scanner.hits_of(text).among(self.candidates):
-            for m in pattern.regex.finditer(text):
+        hits = self._scanner.hits_of(text)
+        for pattern in hits.among(self.candidates):
+            for m in hits.finditer(pattern, text):
                 a, b = m.span()
                 if a == b or any(a < e and b > s for s, e in taken):
                     continue

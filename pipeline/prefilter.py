@@ -10,7 +10,8 @@ one of its alternatives has (`rules.branch_literals`). The answer is the one
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from functools import reduce
 from itertools import compress
 from operator import itemgetter, not_, or_
@@ -120,11 +121,44 @@ _value = itemgetter(1)
 
 class Hits:
     """What one scan found; `among` keeps the patterns that can match the scanned text."""
-    __slots__ = ("_scanner", "folded", "_found", "_memo")
+    __slots__ = ("_scanner", "folded", "_found", "_memo", "_anchors", "_single_spaced")
 
     def __init__(self, scanner: LiteralScanner, folded: str, found: int):
         self._scanner, self.folded, self._found = scanner, folded, found
         self._memo: dict[int, tuple[Sequence, list]] = {}  # see LiteralScanner.among_items_in
+        self._anchors: dict[tuple[str, ...], list[tuple[int, int]]] = {}  # see finditer
+        self._single_spaced: bool | None = None
+
+    def finditer(self, p: CompiledPattern, text: str) -> Iterator[re.Match]:
+        """`p.regex.finditer(text)` for the scanned text, the same matches, found by searching
+        only near the strings of the pattern's first literal group where those are few.
+
+        A date pattern such as "5 December 2025" is tried by re at nearly every word of a
+        snippet (a day can be a number or an ordinal word, after an optional weekday), but
+        every match holds a month name, found once here. With the pattern's `window`
+        (rules.match_window: at most `width` characters long, reading at most `reach` past its
+        start, both for a text whose whitespace runs are single characters), a match that
+        holds the string at `a` starts in [a - width, a]; a search from there with the text
+        cut off `reach` past `a` tries each start up to `a` exactly as a search of the whole
+        text would. Each start up to the last string is so decided once, and none after it
+        can hold a string. A text with longer whitespace runs, an empty match, or strings so
+        many that the windows would cover the text, get the plain scan."""
+        regex, window = p.regex, p.window
+        if window is None or not p.literals or len(self.folded) != len(text):
+            return regex.finditer(text)
+        width, reach = window
+        reach += 2  # one character more for a boundary at the cut, one to spare
+        anchors = self._anchors.get(p.literals[0])
+        if anchors is None:
+            anchors = self._anchors[p.literals[0]] = _occurrences(self.folded, p.literals[0])
+        if len(anchors) * (width + reach) >= len(text):
+            return regex.finditer(text)
+        if self._single_spaced is None:
+            self._single_spaced = " ".join(text.split()) == text
+        if not self._single_spaced:
+            return regex.finditer(text)
+        found = _near(regex, text, anchors, width, reach)
+        return regex.finditer(text) if found is None else iter(found)
 
     def allows(self, p: CompiledPattern) -> bool:
         """Whether the pattern's required literals are all there (a pattern the scanner was not
@@ -165,6 +199,41 @@ class Hits:
                 if not branches or _any_branch(branches, found, folded):
                     out.append(item)
         return out
+
+
+def _occurrences(folded: str, group: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, length) of every occurrence of every string of the group, by start."""
+    out = []
+    for s in group:
+        i = folded.find(s)
+        while i >= 0:
+            out.append((i, len(s)))
+            i = folded.find(s, i + 1)
+    out.sort()
+    return out
+
+
+def _near(regex: re.Pattern, text: str, anchors: list[tuple[int, int]], width: int,
+          reach: int) -> list[re.Match] | None:
+    """The matches of `Hits.finditer`, searched in the window of each string in turn; None
+    for an empty match (finditer's step past one is not repeated here)."""
+    out: list[re.Match] = []
+    pos, n = 0, len(text)
+    for a, length in anchors:
+        if a < pos:  # inside a match already found: a match from pos holds a later string
+            continue
+        end = min(n, a + length + reach)
+        m = regex.search(text, max(pos, a - width), end)
+        while m is not None and m.start() <= a:
+            if m.start() == m.end():
+                return None
+            out.append(m)
+            pos = m.end()
+            if pos > a:
+                break
+            m = regex.search(text, pos, end)
+        pos = max(pos, a + 1)
+    return out
 
 
 def _any_branch(branches: tuple, found: int, folded: str) -> bool:

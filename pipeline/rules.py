@@ -231,6 +231,10 @@ class CompiledPattern:
     # has a string of each of its groups in the text. Empty: nothing is known.
     branches: tuple[tuple[tuple[str, ...], ...], ...] = ()
     branch_tests: tuple[tuple[Callable[[str], bool], ...], ...] = ()
+    # (width, reach) of the regex in a text whose whitespace runs are one character long
+    # (see `match_window`): how far a match can start before a required literal, and how far
+    # past its start the engine reads. None: unbounded or unknown; the regex scans the text.
+    window: tuple[int, int] | None = None
 
     def may_match(self, folded: str) -> bool:
         """False when the regex cannot match anywhere in the text that `fold_case` turned into
@@ -698,11 +702,12 @@ def _with_literals(patterns: dict[str, PatternSet], digest: str) -> dict[str, Pa
 
     def analyse() -> dict[str, tuple]:
         trees = ((p.id, _sre_parser.parse(p.regex.pattern)) for ps in patterns.values() for p in ps.patterns)
-        return {pid: (_literals_of(tree) or (), _branches_of(tree) or ()) for pid, tree in trees}
+        return {pid: (_literals_of(tree) or (), _branches_of(tree) or (), _window_of(tree))
+                for pid, tree in trees}
     literals = cached("literals", digest, analyse)
     return {name: replace(ps, patterns=tuple(
         replace(p, literals=literals[p.id][0], literal_tests=tuple(map(_literal_scanner, literals[p.id][0])),
-                branches=literals[p.id][1],
+                branches=literals[p.id][1], window=literals[p.id][2],
                 branch_tests=tuple(tuple(map(_literal_scanner, b)) for b in literals[p.id][1]))
         for p in ps.patterns)) for name, ps in patterns.items()}
 
@@ -713,6 +718,84 @@ def _literals_of(tree) -> tuple[tuple[str, ...], ...] | None:
         return None
     ranked = sorted(groups, key=_selectivity, reverse=True)[:MAX_LITERAL_GROUPS]
     return tuple(tuple(sorted(g)) for g in ranked)
+
+
+# ---------------------------------------------------------------- match windows
+# A match holds one string of each required group, so it starts at most its own width before
+# such a string; and re, trying a match at one position, reads a bounded stretch of text past
+# it. Where both are bounded, a search that looks only near the strings of one group, with the
+# text cut off past that stretch, finds what a search of the whole text finds (see
+# `prefilter.Hits.finditer`). An unbounded repeat bounds nothing, except a run of whitespace
+# in a text whose whitespace runs are single characters (what normalisation leaves).
+class _Unbounded(Exception):
+    """A part of the regex with no known bound on what it reads."""
+
+
+def match_window(source: str) -> tuple[int, int] | None:
+    r"""(width, reach) of the regex in a text whose whitespace runs are one character long: the
+    longest match, and the most characters re reads from a match's start (lookaheads and
+    boundaries included; lookbehinds read before it). None when either is unbounded.
+
+    >>> match_window(r"(?<!\w)(?i:may|june)\s+\d{1,2}(?![\w])")
+    (7, 8)
+    >>> match_window(r"\d+\s?(?:MW|GW)") is None
+    True
+    """
+    return _window_of(_sre_parser.parse(source))
+
+
+def _window_of(tree) -> tuple[int, int] | None:
+    try:
+        return _width_reach(list(tree))
+    except _Unbounded:
+        return None
+
+
+def _width_reach(items) -> tuple[int, int]:
+    total = reach = 0
+    for op, av in items:
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN"):
+            width, ahead = 1, 1
+        elif name == "AT":  # a boundary, ^ or $: looks at the character at its position
+            width, ahead = 0, 1
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            direction, sub = av
+            width, ahead = 0, (_width_reach(list(sub))[1] if direction == 1 else 0)
+        elif name == "SUBPATTERN":
+            width, ahead = _width_reach(list(av[-1]))
+        elif name == "ATOMIC_GROUP":
+            width, ahead = _width_reach(list(av))
+        elif name == "BRANCH":
+            widths, aheads = zip(*(_width_reach(list(b)) for b in av[1]))
+            width, ahead = max(widths), max(aheads)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            _, most, sub = av
+            if most == _sre_parser.MAXREPEAT:
+                if not _whitespace_only(list(sub)):
+                    raise _Unbounded
+                most = 1  # a run of whitespace: one character in such a text
+            one_width, one_ahead = _width_reach(list(sub))
+            width = most * one_width
+            ahead = (most - 1) * one_width + one_ahead if most else 0
+        else:  # a back reference, a conditional group, ...
+            raise _Unbounded
+        reach = max(reach, total + ahead)
+        total += width
+    return total, max(reach, total)
+
+
+def _whitespace_only(items) -> bool:
+    """One character class or character that matches whitespace only (\\s, [ \\t], a space)."""
+    if len(items) != 1:
+        return False
+    op, av = items[0]
+    if str(op) == "LITERAL":
+        return chr(av).isspace()
+    if str(op) == "IN":
+        return bool(av) and all(str(o) == "CATEGORY" and str(a) in ("CATEGORY_SPACE", "CATEGORY_UNI_SPACE")
+                                or str(o) == "LITERAL" and chr(a).isspace() for o, a in av)
+    return False
 
 
 def _literal_scanner(group: tuple[str, ...]):

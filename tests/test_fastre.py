@@ -74,3 +74,27 @@ def test_fastre_letter_sets_are_what_re_ignores_case_to():
     for letter in "abcdefghijklmnopqrstuvwxyzIKS":
         one = re.compile(f"(?i:{letter})")
         assert fastre._same_letter(ord(letter)) == [x for x in candidates if one.fullmatch(chr(x))]
+
+
+def test_windowed_search_finds_what_finditer_finds(rules):
+    """prefilter.Hits.finditer (dates' candidates searched near their month names and other
+    required strings) gives finditer's matches on every text, normalised or not; and the
+    windows alone, where the text allows them, do too."""
+    from pipeline import prefilter
+    from pipeline.normalise import build_normaliser
+    normalise = build_normaliser(rules)
+    patterns = [p for p in rules["dates"].patterns if p.label and ":" not in p.label]
+    assert sum(p.window is not None for p in patterns) > len(patterns) // 2
+    scanner = prefilter.LiteralScanner(patterns)
+    texts = _texts()
+    texts += [normalise(t).text for t in texts]
+    for t in texts:
+        hits = scanner.scan(t)
+        single_spaced = " ".join(t.split()) == t and len(hits.folded) == len(t)
+        for p in patterns:
+            want = [(m.span(), m.groupdict()) for m in p.regex.finditer(t)]
+            assert [(m.span(), m.groupdict()) for m in hits.finditer(p, t)] == want, (p.id, t)
+            if single_spaced and p.window and p.literals:
+                near = prefilter._near(p.regex, t, prefilter._occurrences(hits.folded, p.literals[0]),
+                                       p.window[0], p.window[1] + 2)
+                assert near is None or [(m.span(), m.groupdict()) for m in near] == want, (p.id, t)
