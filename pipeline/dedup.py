@@ -781,9 +781,9 @@ class Deduplicator:
         # "other" (a fire, a record) says nothing about which story it is
         same_event = bool(a.event and b.event and a.event != "other"
                           and self._same_event(a.event, b.event))
-        # a name no gazetteer knows, shared at the same event or where one text tells none
-        same_name = same_name or ((same_event or not (a.event and b.event))
-                                  and _meet(a.name_words, b.name_words))
+        # a name no gazetteer knows, shared at the same event (where one text tells no event,
+        # it may be the same site at another moment)
+        same_name = same_name or same_event and _meet(a.name_words, b.name_words)
         cutoff = self.s.fact_merge_text_score
         if capacity is None:
             cutoff = self._cutoff_without_size(a, b, parties, same_event, same_place, same_name)
@@ -925,14 +925,11 @@ class Deduplicator:
         places = set(_folded((*f.towns, *f.regions, *f.landmarks)))
         return tuple(n for n in f.projects if fold(self._place(n)) not in places)
 
-    def _plan_after_deed(self, a: Facts, b: Facts) -> bool:
+    @staticmethod
+    def _plan_after_deed(a: Facts, b: Facts) -> bool:
         """One text's main event is a plan that it tells as following the other's deed, done
-        ("will be built after Highview Power closed a £300m funding round"), or a plan told
-        alone beside the other's deal (settings deal_events: "signed an agreement for the
-        battery" and "the battery will be built from 2026"): one story."""
-        return any(x.planned and not y.planned
-                   and (y.event in x.deeds or not x.deeds and y.event in self.s.deal_events)
-                   for x, y in ((a, b), (b, a)))
+        ("will be built after Highview Power closed a £300m funding round"): one story."""
+        return any(x.planned and not y.planned and y.event in x.deeds for x, y in ((a, b), (b, a)))
 
     def _template_at_another_moment(self, a: Facts, b: Facts) -> bool:
         """Two complete texts worded alike (settings: event_template_text_score) that tell

@@ -68,7 +68,6 @@ class DedupSettings(Strict):
     compatible_events: list[list[str]]
     plan_event_rules: list[str]
     event_kinds_by_rule: dict[str, str] = {}
-    deal_events: list[str] = []
     role_slots: list[list[str]]
     bystander_types: list[str] = []
 
@@ -999,7 +998,7 @@ def _load_word_list(path: Path, problems: list[str]) -> frozenset[str]:
 def _check_event_rule_ids(path: Path, settings: "Settings", events: "PatternSet",
                           problems: list[str]) -> None:
     """The event cues settings name (plan_event_rules, event_kinds_by_rule) are events.toml
-    ids and its deal_events are events.toml labels: a misspelt one would silently never apply."""
+    ids: a misspelt one would silently never apply."""
     ids = {p.id.rpartition("#")[2] for p in events.patterns}
     lines = path.read_text(encoding="utf-8").splitlines()
     d = settings.dedup
@@ -1009,11 +1008,6 @@ def _check_event_rule_ids(path: Path, settings: "Settings", events: "PatternSet"
         for rule_id in named:
             if rule_id not in ids:
                 problems.append(f"{path}:{line}: {key}: {rule_id!r} is no pattern id of events.toml")
-    labels = {p.label for p in events.patterns}
-    line = next((i + 1 for i, l in enumerate(lines) if l.startswith("deal_events")), 1)
-    for event in d.deal_events:
-        if event not in labels:
-            problems.append(f"{path}:{line}: deal_events: {event!r} is no event label of events.toml")
 
 
 def _check_phase_words(path: Path, model: DedupFile, problems: list[str]) -> None:

@@ -1074,10 +1074,14 @@ def test_dedup_two_plans_for_other_dates_stay_apart(extractor, rules):
 
 
 @pytest.mark.parametrize("other,merged", [
-    # a name no gazetteer knows, shared beside an agreeing size
-    ("The 600 MWh of batteries give Kelvarra a steady output after dark", True),
+    # a name no gazetteer knows, shared beside an agreeing size at the same event
+    ("The 600 MWh of batteries that give Kelvarra a steady output after dark have been switched "
+     "on", True),
     # another unknown name: nothing shared but the size
-    ("The 600 MWh of batteries give Tarrowin a steady output after dark", False),
+    ("The 600 MWh of batteries that give Tarrowin a steady output after dark have been switched "
+     "on", False),
+    # the name with no event told: it may be the same site at another moment
+    ("The 600 MWh of batteries give Kelvarra a steady output after dark", False),
 ])
 def test_dedup_unknown_name_shared_is_a_name(other, merged, extractor, rules):
     full = ("Corvid Energy has switched on the first stage of Kelvarra, its solar and storage "
@@ -1090,19 +1094,3 @@ def test_dedup_name_words_skip_common_words_and_sentence_starts(extractor, rules
     x = extractor("Kelvarra grows. Corvid Energy said the Kelvarra and Tarrowin sites of the "
                   "Battery Alliance in Victoria will run.")
     assert dd.facts_of(x).name_words == ("kelvarra", "tarrowin")
-
-
-@pytest.mark.parametrize("other,merged", [
-    # a plan told alone beside the deal made for it: one announcement
-    ("The 600 MWh battery in Ballarat, Victoria, will be built by Corvid Energy from next year, "
-     "with operation due in 2027.", True),
-    # a plan beside a construction start that has happened: two moments
-    ("Corvid Energy has broken ground on its 150 MW / 600 MWh battery in Ballarat, Victoria.", False),
-])
-def test_dedup_plan_beside_its_deal_is_one_story(other, merged, extractor, rules):
-    deal = ("Corvid Energy has signed an agreement with the state grid company for a 150 MW / "
-            "600 MWh battery in Ballarat, Victoria.")
-    plan = ("The 600 MWh battery in Ballarat, Victoria, will be built by Corvid Energy from next "
-            "year, with operation due in 2027.")
-    texts = [deal, other] if merged else [plan, other]
-    assert (_groups(extractor, rules, texts) == [[0, 1]]) is merged

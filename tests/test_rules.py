@@ -91,17 +91,15 @@ def test_rules_settings_errors_point_at_the_key(rules_copy):
 def test_rules_settings_name_only_event_cues_that_exist(rules_copy):
     f = rules_copy / "settings.toml"
     text = f.read_text().replace('deal = "acquisition"', 'deals = "acquisition"')
-    text = text.replace('"approval-sought"', '"approval-asked"').replace('"tender_award"]', '"tender_win"]')
+    text = text.replace('"approval-sought"', '"approval-asked"')
     f.write_text(text)
     lines = {key: next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith(key))
-             for key in ("event_kinds_by_rule", "plan_event_rules", "deal_events")}
+             for key in ("event_kinds_by_rule", "plan_event_rules")}
     problems = _problems(rules_copy)
     assert f"{f}:{lines['event_kinds_by_rule']}: event_kinds_by_rule: 'deals' is no pattern id of " \
         "events.toml" in problems, problems
     assert f"{f}:{lines['plan_event_rules']}: plan_event_rules: 'approval-asked' is no pattern id " \
         "of events.toml" in problems, problems
-    assert f"{f}:{lines['deal_events']}: deal_events: 'tender_win' is no event label of " \
-        "events.toml" in problems, problems
 
 
 def test_rules_common_words_are_lower_case_words(rules_copy):
