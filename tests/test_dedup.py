@@ -1094,3 +1094,12 @@ def test_dedup_name_words_skip_common_words_and_sentence_starts(extractor, rules
     x = extractor("Kelvarra grows. Corvid Energy said the Kelvarra and Tarrowin sites of the "
                   "Battery Alliance in Victoria will run.")
     assert dd.facts_of(x).name_words == ("kelvarra", "tarrowin")
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Europe's Largest Battery Enters Service in Scotland", frozenset()),
+    ("Asia's biggest battery plant opens", frozenset()),
+    ("The Kelvarra Battery Enters Service", frozenset({"kelvarra"})),
+])
+def test_dedup_superlatives_and_continents_name_no_project(text, names, extractor, rules):
+    assert Deduplicator(rules)._project_names(extractor(text)) == names
