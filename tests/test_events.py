@@ -316,6 +316,10 @@ CASES = [
      "its Arequipa battery.", "2025-04-10", "financing", None),
     ("Mesa Power will dispatch a 0.4 GWh Corvid battery under a tolling contract.", "2025-04-10",
      "agreement", None),
+    ("Corvid synchronises 200MW battery with Otago grid", "2025-04-10", "grid_connection", None),
+    ("Corvid gets approval for 200MW battery near Kelso", "2025-04-10", "other", None),
+    ("Corvid partners with Kestrel on Otago battery", "2025-04-10", "partnership", None),
+    ("Corvid Cells kicks off production at Ohio gigafactory", "2025-04-10", "factory_opening", None),
 ]
 
 
