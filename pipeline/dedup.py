@@ -850,7 +850,7 @@ class Deduplicator:
         # countries named in the text; one inferred from a town name alone may be a namesake
         if a.named_countries and b.named_countries and not _meet(a.named_countries, b.named_countries):
             return "country"
-        if self._phases_differ(a.phases, b.phases, self._one_template(a, b)):
+        if self._phases_differ(a, b):
             return "phase"
         if a.site_ordinals and b.site_ordinals and not _meet(a.site_ordinals, b.site_ordinals):
             return "phase"  # "its first battery", "the second of its sites"
@@ -998,8 +998,7 @@ class Deduplicator:
         return bool(fuzz.token_sort_ratio(a.text, b.text, processor=fuzz_utils.default_process,
                                           score_cutoff=self.s.template_text_score))
 
-    @staticmethod
-    def _phases_differ(a: Sequence[str], b: Sequence[str], one_template: bool) -> bool:
+    def _phases_differ(self, a: Facts, b: Facts) -> bool:
         """Two texts name other phases: both number one and the numbers differ, or, in two
         texts that read the same apart from a few words, one numbers a phase between the first
         and the last ("phase 3") that the other leaves unnamed, when it does not tell of an
@@ -1007,11 +1006,12 @@ class Deduplicator:
         often goes unnamed, one between not in the same wording; another outlet's headline
         often drops it ("Eland 2" for "the second phase of Eland"), or names a phase of the
         plant beside the battery ("the park's third phase")."""
-        na, nb = set(a) - {ADDED}, set(b) - {ADDED}
+        na, nb = set(a.phases) - {ADDED}, set(b.phases) - {ADDED}
         if na and nb:
             return na != nb
-        named, other = (na, b) if na else (nb, a)
-        return one_template and ADDED not in other and any(p not in ("1", "final") for p in named)
+        named, other = (na, b.phases) if na else (nb, a.phases)
+        return (ADDED not in other and any(p not in ("1", "final") for p in named)
+                and self._one_template(a, b))  # a wording score only where it decides
 
     def _phases(self, text: str, patterns=None) -> tuple[str, ...]:
         """Phase or stage numbers named in a text ("phase 2", "second stage"; "final" for the

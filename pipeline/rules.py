@@ -1000,11 +1000,11 @@ def _check_event_rule_ids(path: Path, settings: "Settings", events: "PatternSet"
     """The event cues settings name (plan_event_rules, event_kinds_by_rule) are events.toml
     ids: a misspelt one would silently never apply."""
     ids = {p.id.rpartition("#")[2] for p in events.patterns}
-    lines = path.read_text(encoding="utf-8").splitlines()
+    text = path.read_text(encoding="utf-8")
     d = settings.dedup
     for key, named in (("plan_event_rules", d.plan_event_rules),
                        ("event_kinds_by_rule", list(d.event_kinds_by_rule))):
-        line = next((i + 1 for i, l in enumerate(lines) if l.startswith(key)), 1)
+        line = _toml_line(text, ("dedup", key))
         for rule_id in named:
             if rule_id not in ids:
                 problems.append(f"{path}:{line}: {key}: {rule_id!r} is no pattern id of events.toml")
