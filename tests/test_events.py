@@ -320,6 +320,15 @@ CASES = [
     ("Corvid gets approval for 200MW battery near Kelso", "2025-04-10", "other", None),
     ("Corvid partners with Kestrel on Otago battery", "2025-04-10", "partnership", None),
     ("Corvid Cells kicks off production at Ohio gigafactory", "2025-04-10", "factory_opening", None),
+    ("... the 300MWh Kelso site began importing and exporting power for the first time on Monday ...",
+     "2025-04-10", "grid_connection", "2025-04-07"),
+    ("Mesa's 0.4 GWh unit near Dunedin started delivering frequency reserve services to "
+     "Transpower this week.", "2025-04-10", "grid_connection", "2025-04-10"),
+    ("The Arequipa storage plant now delivers power to the mine under a 15-year contract.",
+     "2025-04-10", "grid_connection", None),
+    ("Andes Power 120MW/480MWh battery feeds power into Peru grid", "2025-04-10",
+     "grid_connection", None),
+    ("The Arequipa battery will feed power into the grid from 2027.", "2025-04-10", None, None),
 ]
 
 
