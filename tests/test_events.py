@@ -329,6 +329,17 @@ CASES = [
     ("Andes Power 120MW/480MWh battery feeds power into Peru grid", "2025-04-10",
      "grid_connection", None),
     ("The Arequipa battery will feed power into the grid from 2027.", "2025-04-10", None, None),
+    ("Corvid Cells starts output at Romanian cell plant", "2025-04-10", "factory_opening", None),
+    ("Corvid Cells begins pilot output at its Arad cell factory", "2025-04-10", "trial_production",
+     None),
+    ("Mesa Power's 0.4 GWh Kelso battery now commercially operating", "2025-04-10",
+     "commercial_operation", None),
+    ("Mesa Power's 120-megawatt Kelso project is now fully commercial, one of several batteries to "
+     "come online in the region this year.", "2025-04-10", "commercial_operation", "2025"),
+    ("Two lenders have signed a $90 million financing package with Andes Power for its Arequipa "
+     "battery.", "2025-04-10", "financing", None),
+    ("Kestrel Capital takes a minority stake in Mesa Power's 300 MW battery portfolio", "2025-04-10",
+     "other", None),
 ]
 
 
