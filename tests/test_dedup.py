@@ -803,6 +803,8 @@ def test_dedup_project_names_without_demonyms_and_with_hybrid_words(text, names,
     ("closed $480 million of debt", (480e6,)), ("secures $480m", (480e6,)),
     ("a US$1,200 million plant, or $1.2 billion", (1.2e9,)), ("Rs 5,400 crore", (5.4e10,)),
     ("€400m loan", (400e6,)), ("costs $100/kWh", ()), ("sold for $3 a share", ()),
+    ("secured 42 million pounds of senior debt", (42e6,)), ("a 1.5 billion euro plant", (1.5e9,)),
+    ("about 800 yuan per kWh", ()), ("a 2.5 MW unit", ()),
 ])
 def test_dedup_money_amounts(text, amounts, rules):
     assert Deduplicator(rules)._money(text) == amounts
