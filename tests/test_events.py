@@ -340,6 +340,10 @@ CASES = [
      "battery.", "2025-04-10", "financing", None),
     ("Kestrel Capital takes a minority stake in Mesa Power's 300 MW battery portfolio", "2025-04-10",
      "other", None),
+    ("The first shipment of Corvid containers has arrived at the Kelso site, and installation of "
+     "the 0.4 GWh system is now under way.", "2025-04-10", "other", None),
+    ("The first containers arrived in December 2024. The 0.4 GWh Kelso battery was connected to the "
+     "grid on 10 March 2025.", "2025-04-10", "grid_connection", "2025-03-10"),
 ]
 
 
