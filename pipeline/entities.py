@@ -42,6 +42,9 @@ DEFAULT_ROLE = {"developer": ("developer", 0.3), "utility": ("owner", 0.3),
 UNPLACED_FIRM = "entities.py#unplaced-firm"
 # The mark on a dateline or a firm's home that is the only place of a plant's story
 HOME_ONLY = "entities.py#home-only"
+# a government body's generic name after another country's demonym ("Philippine Department of
+# Energy" is not the US Department of Energy the gazetteer knows by that alias)
+ANOTHER_COUNTRYS_BODY = "entities.py#another-country's-body"
 # Gazetteer types of equipment makers: in a text about no project or plant (rules/entities.toml
 # fragment project_text) their products are the story and they are its manufacturer.
 MAKER_TYPES = frozenset({"cell_maker", "manufacturer", "inverter_maker", "integrator"})
@@ -474,6 +477,21 @@ class EntityExtractor:
         return self._org_surfaces
 
     # -------------------------------------------------------------- organisations
+    def _foreign_demonym_before(self, doc, start: int, org) -> int | None:
+        """The character offset of a demonym of another country written just before a
+        gazetteer agency's name, or None. A firm keeps its name ("Chinese BYD"), and a
+        "-based" descriptor tells where a firm sits, not whose body it is."""
+        if org.type != "agency" or not org.country:
+            return None
+        for k in (start - 1, start - 2):
+            if k < 0:
+                break
+            words = doc[k:start].text
+            country = self.demonyms.get(words)
+            if country and country != org.country and not words.endswith("-based"):
+                return doc[k].idx
+        return None
+
     def _organizations(self, text: str, doc, dropped: list[Dropped],
                        spans: list[tuple[int, int]] | None = None) -> list[Organization]:
         """The organisations of the text; `spans` gets the span of every mention, a repeated
@@ -500,6 +518,11 @@ class EntityExtractor:
             if self._inside_proper_name(text, span.start_char, span.end_char):
                 dropped.append(Dropped("organizations", written, span.start_char, span.end_char,
                                        "part of a plant's name", "organizations.jsonl#" + org.id))
+                continue
+            if (start := self._foreign_demonym_before(doc, s, org)) is not None:
+                # "the Philippine Department of Energy" is no US body: its own name, unknown
+                mentions.append((start, span.end_char, text[start:span.end_char],
+                                 f"{ANOTHER_COUNTRYS_BODY}+organizations.jsonl#{org.id}", org.type))
                 continue
             mentions.append((span.start_char, span.end_char, org.name,
                              f"organizations.jsonl#{org.id}", org.type))

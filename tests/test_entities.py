@@ -113,6 +113,17 @@ def test_entities_gazetteer_name_without_its_legal_suffix(extract):
     assert [o.name for o in x.organizations] == ["CNNC"]
 
 
+@pytest.mark.parametrize("text, name", [
+    ("The Philippine Department of Energy awarded Mesa Power 120 MW.", "Philippine Department of Energy"),
+    ("The US Department of Energy awarded Mesa Power a grant.", "US Department of Energy"),
+    ("The Department of Energy awarded Mesa Power a grant.", "US Department of Energy"),
+    ("A US-based Department of Energy office awarded Mesa Power a grant.", "US Department of Energy"),
+])
+def test_entities_another_countrys_body_of_a_gazetteer_name(extract, text, name):
+    """An agency's generic name after another country's demonym is that country's body."""
+    assert name in [o.name for o in extract(text).organizations]
+
+
 def _roles(x):
     return {o.name: o.role for o in x.organizations}
 
