@@ -344,6 +344,26 @@ CASES = [
      "the 0.4 GWh system is now under way.", "2025-04-10", "other", None),
     ("The first containers arrived in December 2024. The 0.4 GWh Kelso battery was connected to the "
      "grid on 10 March 2025.", "2025-04-10", "grid_connection", "2025-03-10"),
+    ("Otago Lines orders 0.8 GWh of battery storage", "2025-04-10", "order", None),
+    ("Otago: 300 MWh zinc-bromine storage plant grid-connected", "2025-04-10", "grid_connection", None),
+    ("... Mesa's 300MWh flow project near Kelso is now grid-connected ...", "2025-04-10",
+     "grid_connection", None),
+    ("Mesa sells grid-connected batteries to farms in Otago.", "2025-04-10", None, None),
+    ("Country's biggest flow battery hooked up in Otago", "2025-04-10", "grid_connection", None),
+    ("Kestrel links Kelso BESS to Transpower network", "2025-04-10", "grid_connection", None),
+    ("Kelso Storage, 100 MW / 400 MWh, reaches commercial operation - Mesa", "2025-04-10",
+     "commercial_operation", None),
+    ("... the Kelso battery is now serving the wholesale market, Mesa said ...", "2025-04-10",
+     "commercial_operation", None),
+    ("... the 8 GWh-a-year cell factory outside Arad was opened on Saturday at a ceremony ...",
+     "2025-04-10", "factory_opening", "2025-04-05"),
+    ("Corvid Cells is now turning out LFP cells for grid storage at its Ohio plant.", "2025-04-10",
+     "factory_opening", None),
+    ("Mesa Power has lined up about $300 million to build the Kelso battery.", "2025-04-10",
+     "financing", None),
+    ("Corvid, Otago Lines agree $80m battery deal", "2025-04-10", "agreement", None),
+    ("Otago's distribution company has picked developers for 1 GWh of batteries in its auction.",
+     "2025-04-10", "tender_award", None),
 ]
 
 
