@@ -809,6 +809,11 @@ class EntityExtractor:
         return "other", None, 0.0
 
     # -------------------------------------------------------------- places
+    def _home_of(self, firm: Organization) -> str | None:
+        """The country of a gazetteer firm (None for a name the gazetteer does not know)."""
+        org = self.orgs.get(firm.name.casefold()) if firm.rule.startswith("organizations.jsonl#") else None
+        return org.country if org else None
+
     def _places(self, text: str, doc, orgs: list[Organization], dropped: list[Dropped],
                 spans: list[tuple[int, int]] | None = None) -> list[Location]:
         inside_org = [(o.start, o.end) for o in orgs] + list(spans or ())
@@ -832,10 +837,18 @@ class EntityExtractor:
         within = self.place_finders.get("find_within")
         named_within = {m.span("name") for m in within.finditer(text)} if within else set()
         kept: list[_Found] = []
+        firm_after = {o.start - 1: o for o in orgs}
         for f in found:
             if any(f.a < k.b and f.b > k.a for k in kept):
                 continue
             if any(f.a >= s and f.b <= e for s, e in inside_org):
+                continue
+            if (firm := firm_after.get(f.b)) is not None and text[f.b] == " " \
+                    and (home := self._home_of(firm)) and any(c.country == home for c in f.cands):
+                # "Xiamen Hithium", "Dalian Rongke Power": a Chinese firm's name often starts
+                # with its home city; "the Debrecen CATL plant" names another country's town
+                dropped.append(Dropped("locations", f.surface, f.a, f.b,
+                                       "the home town at the start of a firm's name", firm.rule))
                 continue
             if f.cue == "find_lower_noun" and not f.cands and any(
                     not g.cue and f.a <= g.a and g.b <= f.b for g in found):

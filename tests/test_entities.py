@@ -124,6 +124,15 @@ def test_entities_another_countrys_body_of_a_gazetteer_name(extract, text, name)
     assert name in [o.name for o in extract(text).organizations]
 
 
+@pytest.mark.parametrize("text, places", [
+    ("Xiamen Hithium Energy Storage opens Texas module line", ["Texas"]),
+    ("Dalian Rongke Power connected a 100 MW flow battery in Xinjiang.", ["Xinjiang"]),
+    ("Debrecen BYD staff said the Hungarian plant opened.", ["Debrecen"]),  # not BYD's home
+])
+def test_entities_home_town_at_the_start_of_a_firms_name_is_no_place(extract, text, places):
+    assert [p.name for p in extract(text).locations] == places
+
+
 def _roles(x):
     return {o.name: o.role for o in x.organizations}
 
