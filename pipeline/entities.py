@@ -353,6 +353,7 @@ class EntityExtractor:
         self.place_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.place_matcher.add("PLACE", _pattern_docs(self.nlp, sorted(self.places)))
         self.demonyms = {f: d.country for d in rules.demonyms for f in d.forms}
+        self.common_words = rules.common_words
         self.demonym_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.demonym_matcher.add("DEMONYM", _pattern_docs(self.nlp, sorted(self.demonyms)))
         # All-lower-case snippets ("arevon energy closed $1.2 billion ... in kern county"): the
@@ -670,6 +671,10 @@ class EntityExtractor:
         if (name in self.places or name in self.demonyms or self._compass_place(name)
                 or name.endswith("s") and name[:-1] in self.demonyms):  # "Australians have ..."
             return "a place or its people, not an organisation", cue_id
+        if " " not in name and name.endswith("s") and name[1:].islower() \
+                and any(stem.casefold() in self.common_words
+                        for stem in (name[:-1], name[:-2], name[:-3] + "y")):
+            return "a common noun in the plural, not a name", cue_id  # "Shipments began"
         if cue_id.endswith("#possessive-facility-name") and self._areas_named(name):
             return PROVINCE_PLANT, cue_id  # "Fife's 300 MW site"
         for p in self.not_org_after:

@@ -133,6 +133,17 @@ def test_entities_home_town_at_the_start_of_a_firms_name_is_no_place(extract, te
     assert [p.name for p in extract(text).locations] == places
 
 
+@pytest.mark.parametrize("text, names", [
+    ("Construction is under way at Kelso. Earthworks began last week on the site.", []),
+    ("Shipments began last week.", []), ("Deliveries began in May.", []),
+    ("The plant, built by the Hyderabad-headquartered developer, is online.", []),
+    ("The Otago-headquartered Kestrel Power began work.", ["Kestrel Power"]),
+    ("Field has secured 42 million pounds of debt.", ["Field"]),  # a firm named by a common word
+])
+def test_entities_site_works_plurals_and_descriptors_name_no_firm(extract, text, names):
+    assert [o.name for o in extract(text).organizations] == names
+
+
 def _roles(x):
     return {o.name: o.role for o in x.organizations}
 
