@@ -364,6 +364,12 @@ CASES = [
     ("Corvid, Otago Lines agree $80m battery deal", "2025-04-10", "agreement", None),
     ("Otago's distribution company has picked developers for 1 GWh of batteries in its auction.",
      "2025-04-10", "tender_award", None),
+    ("The first PowerTitan 2.0 containers for Mesa's 0.4 GWh Kelso project have arrived at the port "
+     "of Napier, Corvid said.", "2025-04-10", "other", None),
+    ("Corvid has signed a 0.4 GWh energy storage supply agreement with Mesa Power.", "2025-04-10",
+     "agreement", None),
+    ("Corvid shipped the first batch of its storage containers to Otago on Friday.", "2025-04-10",
+     "export", "2025-04-04"),
 ]
 
 
