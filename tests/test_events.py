@@ -370,6 +370,10 @@ CASES = [
      "agreement", None),
     ("Corvid shipped the first batch of its storage containers to Otago on Friday.", "2025-04-10",
      "export", "2025-04-04"),
+    ("Flames engulfed the Kelso battery facility on Thursday, prompting officials to evacuate 300 "
+     "residents.", "2025-04-10", "other", "2025-04-10"),
+    ("The 0.4 GWh Kelso battery is now shifting output from the solar park into the evening.",
+     "2025-04-10", "commercial_operation", None),
 ]
 
 
