@@ -374,6 +374,10 @@ CASES = [
      "residents.", "2025-04-10", "other", "2025-04-10"),
     ("The 0.4 GWh Kelso battery is now shifting output from the solar park into the evening.",
      "2025-04-10", "commercial_operation", None),
+    ("KELSO - County officials joined executives from Corvid on Monday to break ground on a new cell "
+     "line expected to bring 900 jobs.", "2025-04-10", "construction_start", "2025-04-07"),
+    ("... the utility said on 2 April that work on the four-hour storage site near Kelso was under "
+     "way, backed by loans from two banks ...", "2025-04-10", "construction_start", "2025-04-02"),
 ]
 
 
