@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import spacy
 from rapidfuzz import fuzz, process, utils as fuzz_utils
+from spacy.attrs import LOWER
 from spacy.matcher import PhraseMatcher
 
 from . import fastre
@@ -74,8 +75,15 @@ class PlaceCandidate(NamedTuple):
 
 
 def build_nlp():
-    """A blank English pipeline: only the tokenizer, shared by every matcher."""
-    return spacy.blank("en")
+    """A blank English pipeline: only the tokenizer, shared by every matcher.
+
+    Its words keep only their lower case among the lexical attributes: the matchers read ORTH
+    and LOWER, the rules read `lower_`, and nothing reads the shape, stop-word or like-number
+    flags that English computes for every new word (22 Python calls a word, for the ~14k
+    words of the gazetteers and a 5k batch: 0.08 s)."""
+    nlp = spacy.blank("en")
+    nlp.vocab.lex_attr_getters = {LOWER: nlp.vocab.lex_attr_getters[LOWER]}
+    return nlp
 
 
 _CAPITAL_WORD = re.compile(r"(?<![\w'])[A-ZÀ-ÖØ-Þ]\w*")
