@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import sys
 from pathlib import Path
@@ -221,6 +222,9 @@ def report(path: Path = typer.Argument(..., help="An output folder."),
 def main() -> None:
     try:
         app(standalone_mode=False)
+        # the process ends here: frozen, what the command built is not walked once more by
+        # the collection Python makes at exit (0.1 s after a 5k run)
+        gc.freeze()
     except PipelineError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(2 if isinstance(exc, (UsageError, RulesError, InputError)) else 1)

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import spacy
 from rapidfuzz import fuzz, process, utils as fuzz_utils
+from spacy.attrs import LOWER
 from spacy.matcher import PhraseMatcher
 
 from . import fastre
@@ -77,8 +78,15 @@ class PlaceCandidate(NamedTuple):
 
 
 def build_nlp():
-    """A blank English pipeline: only the tokenizer, shared by every matcher."""
-    return spacy.blank("en")
+    """A blank English pipeline: only the tokenizer, shared by every matcher.
+
+    Its words keep only their lower case among the lexical attributes: the matchers read ORTH
+    and LOWER, the rules read `lower_`, and nothing reads the shape, stop-word or like-number
+    flags that English computes for every new word (22 Python calls a word, for the ~14k
+    words of the gazetteers and a 5k batch: 0.08 s)."""
+    nlp = spacy.blank("en")
+    nlp.vocab.lex_attr_getters = {LOWER: nlp.vocab.lex_attr_getters[LOWER]}
+    return nlp
 
 
 _CAPITAL_WORD = re.compile(r"(?<![\w'])[A-ZÀ-ÖØ-Þ]\w*")
@@ -267,7 +275,12 @@ def _bare_town(surface: str) -> str:
 @lru_cache(maxsize=1)
 def area_names() -> frozenset[tuple[str, str]]:
     """(country, folded name) of every province and district pycountry knows: a town of such
-    a name ("Aswan", "Osaka") may stand for its whole province in another text."""
+    a name ("Aswan", "Osaka") may stand for its whole province in another text. Kept in the
+    build cache: loading pycountry's subdivisions for it took 0.035 s of every run."""
+    return cached("area-names", "pycountry", _area_names)
+
+
+def _area_names() -> frozenset[tuple[str, str]]:
     import pycountry
     return frozenset((sub.country_code, fold(_sub_name(sub.name))) for sub in pycountry.subdivisions)
 
@@ -823,8 +836,8 @@ class EntityExtractor:
                 spans: list[tuple[int, int]] | None = None) -> list[Location]:
         inside_org = [(o.start, o.end) for o in orgs] + list(spans or ())
         inside_org += [m.span() for m in self._finditer("find_institution", text)]
-        found = [_Found(doc[s:e].start_char, doc[s:e].end_char, doc[s:e].text, self.places[doc[s:e].text])
-                 for _, s, e in self.place_matcher(doc)]
+        found = [_Found(span.start_char, span.end_char, span.text, self.places[span.text])
+                 for span in (doc[s:e] for _, s, e in self.place_matcher(doc))]
         town_word = self.place_finders.get("find_town_word")
         for f in found if town_word else ():  # "Toyota City" is the town Toyota as written
             m = town_word.match(text[f.b:f.b + 12])

@@ -53,6 +53,22 @@ def test_fastre_every_bundled_pattern_finds_what_re_finds(rules):
             assert bool(tuned.fullmatch(t)) == bool(plain.fullmatch(t))
 
 
+def test_fastre_a_pattern_from_its_layout_is_the_compiled_one(rules):
+    # the build cache keeps each lazily compiled pattern's layout: compiled from it, a pattern
+    # finds what the one `compile` makes finds (an ASCII-only pattern, left to re, has no layout)
+    import pickle
+    texts = _texts()[:60]
+    for ps in rules.patterns.values():
+        for p in ps.patterns:
+            source = p.regex.pattern
+            laid_out = pickle.loads(pickle.dumps(fastre.layout(source)))
+            again, tuned = fastre.from_layout(source, laid_out), fastre.compile(source)
+            assert (again.pattern, again.flags, again.groups, again.groupindex) == (
+                tuned.pattern, tuned.flags, tuned.groups, tuned.groupindex)
+            assert _found(again, texts) == _found(tuned, texts), source
+    assert fastre.layout(r"(?a)\w+") is None and fastre.from_layout(r"(?a)\w+", None).match("aa")
+
+
 @pytest.mark.parametrize("source", [
     r"(?i:jan|feb|mar)\w*", r"(?=\w)\b(?i:sun|mon|kw|is)\b", r"(?i)(?:k|s|i)+", r"(?i:[a-k]x|[^a]y)",
     r"(?<![\w.])(?:\d+|(?i:one|two))\s+(?i:days?)", r"(\w)\1", r"(?:(a)|b)(?(1)c|d)", r"x*",

@@ -98,6 +98,21 @@ def test_output_workers_build_their_own_extractor(tmp_path, monkeypatch):
     assert all(ca[k].equals(cb[k]) for k in ca)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_output_run_leaves_the_collector_as_it_found_it(tmp_path, workers):
+    # a run pauses the cyclic collector while it builds and freezes what it built: the
+    # calling process gets its collector back enabled, with nothing left frozen
+    import gc
+    pipeline.run([SAMPLE / "001_china_grid_bess.txt"], tmp_path / "out", workers=workers)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:  # and a caller that keeps its collector off finds it off
+        pipeline.run([SAMPLE / "001_china_grid_bess.txt"], tmp_path / "out", workers=workers)
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+
+
 def test_library_extract():
     x = pipeline.extract("Sungrow will supply a 1 GWh LFP system to a project in Saudi Arabia.",
                          published="2025-06-01")

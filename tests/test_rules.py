@@ -246,6 +246,12 @@ def test_rules_lazy_regex_is_the_compiled_pattern_once_used():
     assert "search" in vars(lazy) and lazy.fullmatch("5 MW") and not lazy.match("x")
     again = pickle.loads(pickle.dumps(lazy))
     assert again.pattern == source and again.sub("#", text) == re.sub(source, "#", text)
+    # with its layout from the build cache (pipeline.fastre.layout), and pickled before its use
+    from pipeline import fastre
+    laid_out = pickle.loads(pickle.dumps(LazyRegex(source, fastre.layout(source))))
+    assert laid_out.layout is not None and "search" not in vars(laid_out)
+    assert [m.span() for m in laid_out.finditer(text)] == [m.span() for m in re.finditer(source, text)]
+    assert laid_out.layout is None  # dropped once compiled
 
 
 def test_rules_grammar_pattern_missing_is_named(rules_copy):
