@@ -139,6 +139,9 @@ def test_entities_home_town_at_the_start_of_a_firms_name_is_no_place(extract, te
     ("The plant, built by the Hyderabad-headquartered developer, is online.", []),
     ("The Otago-headquartered Kestrel Power began work.", ["Kestrel Power"]),
     ("Field has secured 42 million pounds of debt.", ["Field"]),  # a firm named by a common word
+    ("Work began yesterday on the Kelso battery.", []),
+    ("Corvid signed an agreement with Otago Breweries Plc and Kelso Cells UAB.",
+     ["Corvid", "Otago Breweries", "Kelso Cells"]),
 ])
 def test_entities_site_works_plurals_and_descriptors_name_no_firm(extract, text, names):
     assert [o.name for o in extract(text).organizations] == names

@@ -378,6 +378,21 @@ CASES = [
      "line expected to bring 900 jobs.", "2025-04-10", "construction_start", "2025-04-07"),
     ("... the utility said on 2 April that work on the four-hour storage site near Kelso was under "
      "way, backed by loans from two banks ...", "2025-04-10", "construction_start", "2025-04-02"),
+    ("Corvid Cells has filed for restructuring proceedings at the Arad court.", "2025-04-10",
+     "other", None),
+    ("Corvid seeks court-backed restructuring, shareholders face total loss", "2025-04-10", "other",
+     None),
+    ("Mesa said commissioning of the Kelso battery will slip into the first months of 2026.",
+     "2025-04-10", "other", "2026"),
+    ("Kelso battery prices slipped to a record low in March.", "2025-04-10", None, None),
+    ("The Otago utility is now building what will be the region's biggest battery, due online in "
+     "2026.", "2025-04-10", "construction_start", None),
+    ("Corvid wins 10-year service deal for Otago's 200MW storage fleet", "2025-04-10", "agreement",
+     None),
+    ("Corvid today announced a long-term services agreement with Mesa Power covering four sites.",
+     "2025-04-10", "agreement", "2025-04-10"),
+    ("Mesa today inaugurated the country's first battery assembly facility in Kelso.", "2025-04-10",
+     "factory_opening", "2025-04-10"),
 ]
 
 
