@@ -147,6 +147,18 @@ def test_entities_site_works_plurals_and_descriptors_name_no_firm(extract, text,
     assert [o.name for o in extract(text).organizations] == names
 
 
+@pytest.mark.parametrize("text, places", [
+    ("Corvid breaks ground on battery in Queensland - Brisbane Times", ["Queensland"]),
+    ("Corvid battery goes live in Gladstone, Queensland | Sydney Morning Herald",
+     ["Gladstone", "Queensland"]),
+    ("Corvid to build battery near Gladstone, Queensland - Energy-Storage.news",
+     ["Gladstone", "Queensland"]),
+    ("Corvid battery - Brisbane", ["Brisbane"]),  # a place, not an outlet's name
+])
+def test_entities_outlet_after_a_headline_is_no_place_of_the_story(extract, text, places):
+    assert [p.name for p in extract(text).locations] == places
+
+
 def _roles(x):
     return {o.name: o.role for o in x.organizations}
 

@@ -393,6 +393,8 @@ CASES = [
      "2025-04-10", "agreement", "2025-04-10"),
     ("Mesa today inaugurated the country's first battery assembly facility in Kelso.", "2025-04-10",
      "factory_opening", "2025-04-10"),
+    ("The state utility has hooked a one-hour, 50-megawatt storage pilot into the network near Kelso.",
+     "2025-04-10", "grid_connection", None),
 ]
 
 
