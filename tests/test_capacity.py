@@ -74,6 +74,9 @@ CASES = [
     ("Each of the salt domes can hold about 90 GWh of hydrogen.", [(None, 90000, "other")]),
     ("Every Tesla-built cabinet stores roughly 3.9 MWh.", [(None, 3.9, "other")]),
     ("The array is made up of 500 kW modules.", [(0.5, None, "other")]),
+    ("Crews let the 4 MWh enclosure burn out at the 400 MWh site.",
+     [(None, 4, "other"), (None, 400, "project")]),
+    ("The 100 MW battery container park near Kelso opened.", [(100, None, "project")]),
     # kinds: market additions, an electrolyser beside the storage
     ("Annual additions in Europe are forecast to hit 40-50 GWh by 2030.",
      [(None, 45000, "other")]),
