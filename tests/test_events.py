@@ -395,6 +395,16 @@ CASES = [
      "factory_opening", "2025-04-10"),
     ("The state utility has hooked a one-hour, 50-megawatt storage pilot into the network near Kelso.",
      "2025-04-10", "grid_connection", None),
+    ("The salt-cavern plant can now return 1.8 GWh to the grid after it was linked up last week.",
+     "2025-04-10", "grid_connection", "2025-04-03"),
+    ("Andes Power locks in funding for Arequipa pumped hydro", "2025-04-10", "financing", None),
+    ("Money is now in place to turn two mine pits into a 2,000 MWh water battery.", "2025-04-10",
+     "financing", None),
+    ("A Washington-based lender commits US$80m so the utility can store 0.2 GWh.", "2025-04-10",
+     "financing", None),
+    ("Mesa Power snaps up 400 MWh battery project near Kelso", "2025-04-10", "other", None),
+    ("The pumped hydro plant is now selling its full 0.34 GW to the grid operator.", "2025-04-10",
+     "grid_connection", None),
 ]
 
 
