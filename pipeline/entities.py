@@ -381,6 +381,7 @@ class EntityExtractor:
         self._fuzzy_first_word = ent.numbers.get("fuzzy_first_word_score", 0.0)
         self._parent_words = frozenset(ent.words.get("parent_form_words", ()))
         self._business_words = frozenset(ent.words.get("business_line_words", ()))
+        self._plant_tails = tuple(" " + t for t in ent.words.get("plant_name_tails", ()))
         self._short_tail_words = frozenset(ent.words.get("short_name_tail_words", ()))
 
     @property
@@ -693,6 +694,10 @@ class EntityExtractor:
         for p in self.not_org_after:
             if p.regex.match(text[b:b + 80]):
                 return "the name of a plant, not of a party", p.id
+        tail = next((t for t in self._plant_tails if name.endswith(t)), None)
+        if tail and ((rest := name[:-len(tail)]) in self.places or self.minor_places.get(fold(rest))):
+            # "Kapolei Energy Storage goes live"
+            return "the name of a plant, not of a party", "entities.toml#plant_name_tails"
         if (currency := self._currency_before(text, b)) is not None:
             return "a currency before an amount", currency
         return None

@@ -159,6 +159,15 @@ def test_entities_outlet_after_a_headline_is_no_place_of_the_story(extract, text
     assert [p.name for p in extract(text).locations] == places
 
 
+@pytest.mark.parametrize("text, names", [
+    ("Kapolei Energy Storage goes live on Oahu", []),  # a plant named for its town
+    ("Plus Power said Kapolei Energy Storage (KES) is online.", ["Plus Power"]),
+    ("Powin Energy Storage signs deal for Oahu battery", ["Powin Energy Storage"]),
+])
+def test_entities_plant_named_for_its_town_is_no_firm(extract, text, names):
+    assert [o.name for o in extract(text).organizations] == names
+
+
 def _roles(x):
     return {o.name: o.role for o in x.organizations}
 
