@@ -168,6 +168,16 @@ def test_entities_plant_named_for_its_town_is_no_firm(extract, text, names):
     assert [o.name for o in extract(text).organizations] == names
 
 
+@pytest.mark.parametrize("text, names", [
+    ("Kestrel seeks court-backed restructuring - Otago Daily", ["Kestrel"]),
+    ("Corvid locks in funding for Kelso pumped hydro", ["Corvid"]),
+    ("Mesa Power wins 10-year service deal for Kelso battery", ["Mesa Power"]),
+    ("China plans 30 GW of new storage", []),  # a place is no firm
+])
+def test_entities_headline_subject_with_a_present_tense_verb(extract, text, names):
+    assert [o.name for o in extract(text).organizations] == names
+
+
 def _roles(x):
     return {o.name: o.role for o in x.organizations}
 
