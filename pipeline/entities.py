@@ -630,7 +630,7 @@ class EntityExtractor:
             for n in range(min(3, len(words) - cut - 2), 0, -1):
                 head = " ".join(words[cut:cut + n])
                 bare = self._RUN_IN_NOUN.sub("", head)
-                if head in self.places or (bare != head and (bare in self.places or self.minor_places.get(fold(bare)))):
+                if head in self.places or (bare != head and self._known_place(bare)):
                     cut += n
                     break
             else:
@@ -695,12 +695,15 @@ class EntityExtractor:
             if p.regex.match(text[b:b + 80]):
                 return "the name of a plant, not of a party", p.id
         tail = next((t for t in self._plant_tails if name.endswith(t)), None)
-        if tail and ((rest := name[:-len(tail)]) in self.places or self.minor_places.get(fold(rest))):
-            # "Kapolei Energy Storage goes live"
+        if tail and self._known_place(name[:-len(tail)]):  # "Kapolei Energy Storage goes live"
             return "the name of a plant, not of a party", "entities.toml#plant_name_tails"
         if (currency := self._currency_before(text, b)) is not None:
             return "a currency before an amount", currency
         return None
+
+    def _known_place(self, name: str) -> bool:
+        """A place one of the gazetteers knows by this name, the small-place table included."""
+        return name in self.places or bool(self.minor_places.get(fold(name)))
 
     def _compass_place(self, name: str) -> bool:
         """"South Delhi", "North London": a part of a known city or region (places.toml
